@@ -1,0 +1,453 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/comune-seregno/coworkbot/registry/hours"
+)
+
+// Problem is one thing wrong with a record: which field, what kind of fault
+// (a stable code the caller turns into words) and the offending value.
+type Problem struct {
+	Record int    // 1-based record number in the file; 0 when not from a file
+	Line   int    // line in the file, where the format has lines
+	ID     string // the record's id, when it has one
+	Field  string
+	Code   string // see the Problem codes below
+	Value  string
+}
+
+// Problem codes.
+const (
+	ProbMissing       = "missing"        // a required field is empty
+	ProbBadCoords     = "bad_coordinates" // missing, unparseable or out of range
+	ProbUnknownSvc    = "unknown_service"
+	ProbBadHours      = "bad_hours"
+	ProbNegative      = "negative"
+	ProbNotNumber     = "not_a_number"
+	ProbDuplicateID   = "duplicate_id"
+	ProbBadID         = "bad_id"
+	ProbBadEmail      = "bad_email"
+	ProbBadURL        = "bad_url"
+	ProbBadGeometry   = "bad_geometry"
+	ProbUnknownField  = "unknown_field"
+	ProbBadRoom       = "bad_room"
+	ProbUnreadable    = "unreadable"
+	ProbBadType       = "bad_type"
+	ProbBadLanguage   = "bad_language"
+	ProbEmptyFile     = "empty_file"
+	ProbTooLong       = "too_long"
+)
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Record > 0 {
+		fmt.Fprintf(&b, "record %d", p.Record)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, " (line %d)", p.Line)
+		}
+		if p.ID != "" {
+			fmt.Fprintf(&b, " [%s]", p.ID)
+		}
+		b.WriteString(": ")
+	}
+	if p.Field != "" {
+		fmt.Fprintf(&b, "%s: ", p.Field)
+	}
+	b.WriteString(p.Code)
+	if p.Value != "" {
+		fmt.Fprintf(&b, " %q", p.Value)
+	}
+	return b.String()
+}
+
+// Problems is a list of problems; as an error it wraps ErrInvalid.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(ps, ErrInvalid) true.
+func (ps Problems) Unwrap() error { return ErrInvalid }
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks a space's fields, returning every problem found.
+func (s *Space) Validate() []Problem {
+	var ps []Problem
+	add := func(field, code, value string) {
+		ps = append(ps, Problem{ID: s.ID, Field: field, Code: code, Value: value})
+	}
+	switch {
+	case s.ID == "":
+		add("id", ProbMissing, "")
+	case !idPattern.MatchString(s.ID) || len(s.ID) > 64:
+		add("id", ProbBadID, s.ID)
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		add("name", ProbMissing, "")
+	}
+	if strings.TrimSpace(s.Comune) == "" {
+		add("comune", ProbMissing, "")
+	}
+	if lon, lat := s.Location.Lon(), s.Location.Lat(); lat < -90 || lat > 90 || lon < -180 || lon > 180 || (lat == 0 && lon == 0) {
+		add("coordinates", ProbBadCoords, fmt.Sprintf("%g,%g", lat, lon))
+	}
+	if s.Hours.IsZero() {
+		add("opening_hours", ProbMissing, "")
+	}
+	if s.Desks < 0 {
+		add("desks", ProbNegative, fmt.Sprint(s.Desks))
+	}
+	if s.PriceDayCents < 0 {
+		add("price_day_eur", ProbNegative, formatEUR(s.PriceDayCents))
+	}
+	if s.PriceHalfDayCents < 0 {
+		add("price_half_day_eur", ProbNegative, formatEUR(s.PriceHalfDayCents))
+	}
+	if s.Email != "" {
+		if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email {
+			add("email", ProbBadEmail, s.Email)
+		}
+	}
+	if s.Website != "" && !strings.HasPrefix(s.Website, "https://") && !strings.HasPrefix(s.Website, "http://") {
+		add("website", ProbBadURL, s.Website)
+	}
+	for lang := range s.Description {
+		if len(lang) != 2 || strings.ToLower(lang) != lang {
+			add("description", ProbBadLanguage, lang)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range s.Rooms {
+		switch {
+		case r.ID == "" || !idPattern.MatchString(r.ID) || seen[r.ID]:
+			add("rooms", ProbBadRoom, r.ID)
+		case strings.TrimSpace(r.Name) == "" || r.Seats <= 0 || r.PriceHourCents < 0:
+			add("rooms", ProbBadRoom, r.Name)
+		}
+		seen[r.ID] = true
+	}
+	return ps
+}
+
+// PutResult says what PutSpaces did.
+type PutResult struct {
+	Added, Updated, Unchanged int
+	KeptSuspended             []string // ids that stay suspended although re-imported
+}
+
+// PutSpaces writes spaces as the comune's official list: new ones are added as
+// approved, existing ones (by id) are updated, nothing is deleted. It is all
+// or nothing: one invalid space, or a repeated id, writes nothing and returns
+// Problems.
+func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
+	var res PutResult
+	var probs Problems
+	seen := map[string]int{}
+	for i := range spaces {
+		for _, p := range spaces[i].Validate() {
+			p.Record = i + 1
+			probs = append(probs, p)
+		}
+		if first, ok := seen[spaces[i].ID]; ok && spaces[i].ID != "" {
+			probs = append(probs, Problem{Record: i + 1, ID: spaces[i].ID, Field: "id", Code: ProbDuplicateID, Value: fmt.Sprintf("%s (record %d)", spaces[i].ID, first)})
+		} else {
+			seen[spaces[i].ID] = i + 1
+		}
+	}
+	if len(probs) > 0 {
+		return res, probs
+	}
+	now := d.now()
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		res = PutResult{}
+		for i := range spaces {
+			s := spaces[i]
+			old, err := getSpace(ctx, tx, s.ID)
+			switch {
+			case err == nil:
+				s.Status, s.Created = old.Status, old.Created
+				if old.Status == Pending {
+					s.Status = Approved
+				}
+				if old.Status == Suspended {
+					res.KeptSuspended = append(res.KeptSuspended, s.ID)
+				}
+				if sameContent(&old, &s) && s.Status == old.Status {
+					res.Unchanged++
+					continue
+				}
+				s.Updated = now
+				res.Updated++
+			case isNotFound(err):
+				s.Status, s.Created, s.Updated = Approved, now, now
+				res.Added++
+			default:
+				return err
+			}
+			if err := writeSpace(ctx, tx, &s); err != nil {
+				return fmt.Errorf("record %d (%s): %w", i+1, s.ID, err)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// CreateSpace adds one space with the given status (a provider's application
+// is Pending).
+func (d *DB) CreateSpace(ctx context.Context, s Space, status Status) error {
+	if ps := s.Validate(); len(ps) > 0 {
+		return Problems(ps)
+	}
+	now := d.now()
+	s.Status, s.Created, s.Updated = status, now, now
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := getSpace(ctx, tx, s.ID); err == nil {
+			return fmt.Errorf("space %s exists: %w", s.ID, ErrConflict)
+		} else if !isNotFound(err) {
+			return err
+		}
+		return writeSpace(ctx, tx, &s)
+	})
+}
+
+// UpdateSpace loads a space, applies fn to it and stores it, in one
+// transaction; fn's changes are validated first.
+func (d *DB) UpdateSpace(ctx context.Context, id string, fn func(*Space) error) (Space, error) {
+	var out Space
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		s, err := getSpace(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(&s); err != nil {
+			return err
+		}
+		s.ID = id
+		if ps := s.Validate(); len(ps) > 0 {
+			return Problems(ps)
+		}
+		s.Updated = d.now()
+		out = s
+		return writeSpace(ctx, tx, &s)
+	})
+	return out, err
+}
+
+// SetStatus moves a space to a status (the comune approves and suspends).
+func (d *DB) SetStatus(ctx context.Context, id string, st Status) error {
+	if st != Pending && st != Approved && st != Suspended {
+		return fmt.Errorf("status %q: %w", st, ErrInvalid)
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE spaces SET status = ?, updated_at = ? WHERE id = ?`, st, d.now().Unix(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return fmt.Errorf("space %s: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// Space returns the space with the given id, whatever its status.
+func (d *DB) Space(ctx context.Context, id string) (Space, error) {
+	return getSpace(ctx, d.db, id)
+}
+
+// Spaces returns every space with one of the given statuses (all when none
+// is given), ordered by id.
+func (d *DB) Spaces(ctx context.Context, statuses ...Status) ([]Space, error) {
+	all, err := loadSpaces(ctx, d.db, "", true)
+	if err != nil || len(statuses) == 0 {
+		return all, err
+	}
+	out := all[:0]
+	for _, s := range all {
+		if slices.Contains(statuses, s.Status) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func isNotFound(err error) bool { return err != nil && errors.Is(err, ErrNotFound) }
+
+func getSpace(ctx context.Context, q queryer, id string) (Space, error) {
+	ss, err := loadSpaces(ctx, q, id, true)
+	if err != nil {
+		return Space{}, err
+	}
+	if len(ss) == 0 {
+		return Space{}, fmt.Errorf("space %q: %w", id, ErrNotFound)
+	}
+	return ss[0], nil
+}
+
+const spaceColumns = `id, name, comune, address, lat, lon, services, desks, opening_hours,
+	price_day_cents, price_half_day_cents, phone, email, website, status, created_at, updated_at`
+
+// loadSpaces reads one space (id != "") or all of them, ordered by id; full
+// also reads rooms and descriptions.
+func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, error) {
+	query := `SELECT ` + spaceColumns + ` FROM spaces`
+	var args []any
+	if id != "" {
+		query += ` WHERE id = ?`
+		args = append(args, id)
+	}
+	rows, err := q.QueryContext(ctx, query+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Space
+	byID := map[string]int{}
+	for rows.Next() {
+		var s Space
+		var lat, lon float64
+		var oh string
+		var created, updated int64
+		if err := rows.Scan(&s.ID, &s.Name, &s.Comune, &s.Address, &lat, &lon, &s.Services, &s.Desks, &oh,
+			&s.PriceDayCents, &s.PriceHalfDayCents, &s.Phone, &s.Email, &s.Website, &s.Status, &created, &updated); err != nil {
+			return nil, err
+		}
+		s.Location = orb.Point{lon, lat}
+		if s.Hours, err = hours.Parse(oh); err != nil {
+			return nil, fmt.Errorf("space %s: stored hours %q: %w", s.ID, oh, err)
+		}
+		s.Created, s.Updated = time.Unix(created, 0).In(Rome), time.Unix(updated, 0).In(Rome)
+		byID[s.ID] = len(out)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !full || len(out) == 0 {
+		return out, nil
+	}
+	where, wargs := "", []any{}
+	if id != "" {
+		where, wargs = ` WHERE space_id = ?`, []any{id}
+	}
+	rrows, err := q.QueryContext(ctx, `SELECT space_id, id, name, seats, price_hour_cents FROM rooms`+where+` ORDER BY space_id, id`, wargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var sid string
+		var r Room
+		if err := rrows.Scan(&sid, &r.ID, &r.Name, &r.Seats, &r.PriceHourCents); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[sid]; ok {
+			out[i].Rooms = append(out[i].Rooms, r)
+		}
+	}
+	if err := rrows.Err(); err != nil {
+		return nil, err
+	}
+	drows, err := q.QueryContext(ctx, `SELECT space_id, lang, text FROM space_descriptions`+where, wargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var sid, lang, text string
+		if err := drows.Scan(&sid, &lang, &text); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[sid]; ok {
+			if out[i].Description == nil {
+				out[i].Description = map[string]string{}
+			}
+			out[i].Description[lang] = text
+		}
+	}
+	return out, drows.Err()
+}
+
+// writeSpace inserts or replaces a space with its rooms and descriptions.
+func writeSpace(ctx context.Context, tx *sql.Tx, s *Space) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO spaces (`+spaceColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, comune = excluded.comune,
+			address = excluded.address, lat = excluded.lat, lon = excluded.lon,
+			services = excluded.services, desks = excluded.desks, opening_hours = excluded.opening_hours,
+			price_day_cents = excluded.price_day_cents, price_half_day_cents = excluded.price_half_day_cents,
+			phone = excluded.phone, email = excluded.email, website = excluded.website,
+			status = excluded.status, updated_at = excluded.updated_at`,
+		s.ID, s.Name, s.Comune, s.Address, s.Location.Lat(), s.Location.Lon(), s.Services, s.Desks, s.Hours.String(),
+		s.PriceDayCents, s.PriceHalfDayCents, s.Phone, s.Email, s.Website, s.Status, s.Created.Unix(), s.Updated.Unix())
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rooms WHERE space_id = ?`, s.ID); err != nil {
+		return err
+	}
+	for _, r := range s.Rooms {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rooms (space_id, id, name, seats, price_hour_cents) VALUES (?, ?, ?, ?, ?)`,
+			s.ID, r.ID, r.Name, r.Seats, r.PriceHourCents); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM space_descriptions WHERE space_id = ?`, s.ID); err != nil {
+		return err
+	}
+	for _, lang := range slices.Sorted(maps.Keys(s.Description)) {
+		if s.Description[lang] == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO space_descriptions (space_id, lang, text) VALUES (?, ?, ?)`,
+			s.ID, lang, s.Description[lang]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameContent reports whether two spaces hold the same listing (ignoring
+// status and times).
+func sameContent(a, b *Space) bool {
+	da, db := nonEmpty(a.Description), nonEmpty(b.Description)
+	return a.ID == b.ID && a.Name == b.Name && a.Comune == b.Comune && a.Address == b.Address &&
+		a.Location == b.Location && a.Services == b.Services && a.Desks == b.Desks &&
+		slices.Equal(a.Rooms, b.Rooms) && a.Hours.String() == b.Hours.String() &&
+		a.PriceDayCents == b.PriceDayCents && a.PriceHalfDayCents == b.PriceHalfDayCents &&
+		a.Phone == b.Phone && a.Email == b.Email && a.Website == b.Website && maps.Equal(da, db)
+}
+
+func nonEmpty(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/comune-seregno/coworkbot/registry/hours"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is the registry's SQLite store. It is safe for concurrent use.
+type DB struct {
+	db   *sql.DB
+	path string
+
+	// Now is the clock; tests and demos replace it.
+	Now func() time.Time
+	// Calendar gives the public holidays the opening hours respect.
+	Calendar hours.Calendar
+	// Loc is the time zone of the list (Europe/Rome).
+	Loc *time.Location
+
+	mu    sync.Mutex
+	index *spaceIndex // the approved spaces, rebuilt when the version moves
+}
+
+// Rome is the time zone of the registry.
+var Rome = mustLoadRome()
+
+func mustLoadRome() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic(fmt.Sprintf("registry: no tz data for Europe/Rome: %v", err))
+	}
+	return loc
+}
+
+// DefaultCalendar is Italy's with Seregno's patron saint, San Giuseppe (19 March).
+var DefaultCalendar = hours.Italy(time.March, 19, "San Giuseppe")
+
+// Open opens (creating if needed) the registry at path and brings its schema
+// up to date. The pragmas are in the DSN so that every pooled connection has
+// them.
+func Open(ctx context.Context, path string) (*DB, error) {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	dsn := "file:" + path + "?" + q.Encode()
+	sqldb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	d := &DB{db: sqldb, path: path, Now: time.Now, Calendar: DefaultCalendar, Loc: Rome}
+	if err := d.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Path is the database file.
+func (d *DB) Path() string { return d.path }
+
+// now is the clock in the registry's time zone.
+func (d *DB) now() time.Time { return d.Now().In(d.Loc) }
+
+// migrate applies, in order, each embedded migration not applied yet, each in
+// its own transaction.
+func (d *DB) migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := d.inTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().Unix())
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inTx runs fn in one immediate transaction, committing when it returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit())
+}
+
+// mapErr turns SQLite constraint errors into the registry's kinds, by code.
+func mapErr(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		if se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
+			return fmt.Errorf("%w: %v", ErrConflict, err)
+		}
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return err
+}
