@@ -280,7 +280,7 @@ func TestImportUnreadableFile(t *testing.T) {
 func TestSearchOrderAndFilters(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	station := orb.Point{9.2006, 45.6455}
+	station := orb.Point{9.2101, 45.6469}
 	rs, err := d.Search(ctx, Query{Near: &station, Limit: 20})
 	if err != nil {
 		t.Fatal(err)

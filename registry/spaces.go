@@ -30,24 +30,24 @@ type Problem struct {
 
 // Problem codes.
 const (
-	ProbMissing       = "missing"        // a required field is empty
-	ProbBadCoords     = "bad_coordinates" // missing, unparseable or out of range
-	ProbUnknownSvc    = "unknown_service"
-	ProbBadHours      = "bad_hours"
-	ProbNegative      = "negative"
-	ProbNotNumber     = "not_a_number"
-	ProbDuplicateID   = "duplicate_id"
-	ProbBadID         = "bad_id"
-	ProbBadEmail      = "bad_email"
-	ProbBadURL        = "bad_url"
-	ProbBadGeometry   = "bad_geometry"
-	ProbUnknownField  = "unknown_field"
-	ProbBadRoom       = "bad_room"
-	ProbUnreadable    = "unreadable"
-	ProbBadType       = "bad_type"
-	ProbBadLanguage   = "bad_language"
-	ProbEmptyFile     = "empty_file"
-	ProbTooLong       = "too_long"
+	ProbMissing      = "missing"         // a required field is empty
+	ProbBadCoords    = "bad_coordinates" // missing, unparseable or out of range
+	ProbUnknownSvc   = "unknown_service"
+	ProbBadHours     = "bad_hours"
+	ProbNegative     = "negative"
+	ProbNotNumber    = "not_a_number"
+	ProbDuplicateID  = "duplicate_id"
+	ProbBadID        = "bad_id"
+	ProbBadEmail     = "bad_email"
+	ProbBadURL       = "bad_url"
+	ProbBadGeometry  = "bad_geometry"
+	ProbUnknownField = "unknown_field"
+	ProbBadRoom      = "bad_room"
+	ProbUnreadable   = "unreadable"
+	ProbBadType      = "bad_type"
+	ProbBadLanguage  = "bad_language"
+	ProbEmptyFile    = "empty_file"
+	ProbTooLong      = "too_long"
 )
 
 func (p Problem) String() string {

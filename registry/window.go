@@ -25,4 +25,6 @@ func openDuring(s *Space, w Window, cal hours.Calendar) bool {
 	return false
 }
 
-func equalFold(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+func equalFold(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
