@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 var validExprs = []struct {
@@ -258,6 +259,14 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("String after round trip of %q: got %q, want %q", in, got, canon)
 		}
 		_ = s.Format(italian)
+		// The queries must not panic on anything that parses, on the day
+		// clocks go forward.
+		day := time.Date(2026, 3, 29, 2, 30, 0, 0, rome)
+		_ = s.Spans(day, seregno)
+		_ = s.OpenAt(day, seregno)
+		if next, ok := s.NextOpening(day, seregno); ok && next.Before(day) {
+			t.Fatalf("Parse(%q).NextOpening(%v): got %v, want a time at or after it", in, day, next)
+		}
 	})
 }
 
