@@ -18,6 +18,7 @@ type Query struct {
 	OpenAt   time.Time  // open at this instant (zero: no constraint)
 	During   *Window    // open on this day, in this window
 	Comune   string     // only spaces in this comune (case-insensitive)
+	MinDesks int        // at least this many desks
 	Offset   int
 	Limit    int // 0 means 10
 }
@@ -132,6 +133,9 @@ func (idx *spaceIndex) rowCol(p orb.Point) (int, int) {
 
 func (idx *spaceIndex) matches(s *Space, q *Query, cal hoursCalendar) bool {
 	if !s.Services.Has(q.Services) {
+		return false
+	}
+	if s.Desks < q.MinDesks {
 		return false
 	}
 	if q.Comune != "" && !equalFold(s.Comune, q.Comune) {
@@ -251,4 +255,14 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// Listed returns the approved spaces, shared with the search index (read
+// only), and the version of the list they come from.
+func (d *DB) Listed(ctx context.Context) ([]Space, int64, error) {
+	idx, err := d.currentIndex(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return idx.spaces, idx.version, nil
 }

@@ -97,7 +97,7 @@ func (s *Space) Validate() []Problem {
 	switch {
 	case s.ID == "":
 		add("id", ProbMissing, "")
-	case !idPattern.MatchString(s.ID) || len(s.ID) > 64:
+	case !idPattern.MatchString(s.ID) || len(s.ID) > 48:
 		add("id", ProbBadID, s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {

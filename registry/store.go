@@ -33,9 +33,17 @@ type DB struct {
 	Calendar hours.Calendar
 	// Loc is the time zone of the list (Europe/Rome).
 	Loc *time.Location
+	// Rules are the limits bookings respect; the zero value means the defaults.
+	Rules BookingRules
 
 	mu    sync.Mutex
 	index *spaceIndex // the approved spaces, rebuilt when the version moves
+
+	// writeMu serializes this process's write transactions: SQLite allows
+	// one writer at a time, and waiting on a Go mutex is far cheaper than
+	// SQLite's sleeping busy handler. Other processes still meet the busy
+	// timeout.
+	writeMu sync.Mutex
 }
 
 // Rome is the time zone of the registry.
@@ -128,6 +136,8 @@ func (d *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in one immediate transaction, committing when it returns nil.
 func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)

@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/comune-seregno/coworkbot/locales"
+)
+
+// start greets the user and offers the main paths.
+func (b *Bot) start(s *session, _ string) error {
+	name := s.user.FirstName
+	if name == "" {
+		name = s.T("start.friend")
+	}
+	s.reply(Reply{Text: s.T("start.hello", "Name", name), Keyboard: b.locationKeyboard(s)})
+	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+func (b *Bot) mainMenu(s *session) [][]Button {
+	return [][]Button{
+		{{Label: s.T("menu.services"), Data: "m:svc"}, {Label: s.T("menu.nearby"), Data: "m:loc"}},
+		{{Label: s.T("menu.bookings"), Data: "m:book"}, {Label: s.T("menu.help"), Data: "m:help"}},
+	}
+}
+
+// locationKeyboard is the reply keyboard with the share-my-location button.
+func (b *Bot) locationKeyboard(s *session) [][]KeyButton {
+	return [][]KeyButton{{{Label: s.T("keyboard.location"), RequestLocation: true}}}
+}
+
+// menu answers the buttons of the /start menu.
+func (b *Bot) menu(s *session, arg string) error {
+	switch arg {
+	case "svc":
+		return b.showPicker(s, "")
+	case "loc":
+		return b.askLocation(s, "")
+	case "book":
+		return b.myBookings(s, "")
+	case "help":
+		return b.help(s, "")
+	}
+	s.resp.Notice = s.T("error.old_button")
+	return nil
+}
+
+// help says what the bot understands, with examples.
+func (b *Bot) help(s *session, _ string) error {
+	s.reply(Reply{Text: s.T("help.text"), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+// language switches the language named in args, or offers the choice.
+func (b *Bot) language(s *session, args string) error {
+	if l := locales.Match(languageName(args)); l != "" {
+		return b.setLanguage(s, l)
+	}
+	s.reply(Reply{Text: s.T("language.choose"), Buttons: [][]Button{{
+		{Label: "🇮🇹 Italiano", Data: "l:it"}, {Label: "🇬🇧 English", Data: "l:en"},
+	}}})
+	return nil
+}
+
+// languageName maps "inglese", "english", "it"... to a language code.
+func languageName(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "it", "ita", "italiano", "italian":
+		return "it"
+	case "en", "eng", "inglese", "english":
+		return "en"
+	}
+	return ""
+}
+
+// setLanguage remembers the user's language and answers in it.
+func (b *Bot) setLanguage(s *session, lang string) error {
+	if locales.Match(lang) == "" {
+		s.resp.Notice = s.T("error.old_button")
+		return nil
+	}
+	s.user.Lang = lang
+	s.l = b.texts.For(lang)
+	s.resp.Notice = s.T("language.set")
+	s.reply(Reply{Text: s.T("language.set"), Keyboard: b.locationKeyboard(s), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+// subscribe signs the user up for the comune's announcements.
+func (b *Bot) subscribe(s *session, _ string) error {
+	if s.user.Subscribed {
+		s.say(s.T("news.already"))
+		return nil
+	}
+	s.user.Subscribed = true
+	s.say(s.T("news.subscribed"))
+	return nil
+}
+
+// unsubscribe stops the announcements.
+func (b *Bot) unsubscribe(s *session, _ string) error {
+	if !s.user.Subscribed {
+		s.say(s.T("news.not_subscribed"))
+		return nil
+	}
+	s.user.Subscribed = false
+	s.say(s.T("news.unsubscribed"))
+	return nil
+}
+
+// askLocation asks the user to share where they are.
+func (b *Bot) askLocation(s *session, _ string) error {
+	s.st.Waiting = "search"
+	s.reply(Reply{Text: s.T("location.ask"), Keyboard: b.locationKeyboard(s)})
+	return nil
+}
+
+// onLocation remembers a shared location and searches around it, keeping the
+// filters of a search that was waiting for it.
+func (b *Bot) onLocation(s *session) error {
+	p := *s.req.Location
+	s.user.Location, s.user.LocatedAt = &p, s.now
+	q := searchState{}
+	if s.st.Waiting == "search" && s.st.Search != nil {
+		q = *s.st.Search
+	}
+	s.st.Waiting = ""
+	q.Point, q.PointKind, q.PlaceID, q.Offset = [2]float64{p.Lon(), p.Lat()}, pointShared, "", 0
+	if place, d := b.places.Nearest(p); d < 30_000 {
+		s.say(s.T("location.thanks", "Place", place.Name))
+	}
+	return b.runSearch(s, q, false)
+}
+
+// greeting answers a hello.
+func (b *Bot) greeting(s *session) error {
+	name := s.user.FirstName
+	if name == "" {
+		name = s.T("start.friend")
+	}
+	greet := "greet.day"
+	if h := s.now.Hour(); h >= 18 || h < 5 {
+		greet = "greet.evening"
+	}
+	s.reply(Reply{Text: s.T(greet, "Name", name) + "\n" + s.T("start.what"), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+// today is the start of the session's day.
+func (s *session) today() time.Time {
+	y, m, d := s.now.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, s.now.Location())
+}

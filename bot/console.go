@@ -1,0 +1,134 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Console is the terminal front end: each input line is a message, "@LAT,LON"
+// shares a location and "#N" presses button N of the latest message that has
+// buttons. It needs no token and no network.
+type Console struct {
+	Bot       *Bot
+	UserID    int64
+	FirstName string
+	Lang      string // the client's language code, as Telegram would send it
+	In        io.Reader
+	Out       io.Writer
+
+	msgID   int      // the last message number shown
+	buttons []Button // the buttons of the latest message that has them
+	btnMsg  int      // that message's number
+	update  int64    // update ids, unique across runs
+}
+
+var locationLine = regexp.MustCompile(`^@\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$`)
+
+// Run reads lines until the input ends or ctx is cancelled.
+func (c *Console) Run(ctx context.Context) error {
+	c.update = time.Now().UnixMicro()
+	l := c.Bot.texts.For(c.Lang)
+	fmt.Fprintln(c.Out, stripHTML(l.T("console.banner")))
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		c.update++
+		req := Request{Source: "console", UpdateID: c.update, UserID: c.UserID, FirstName: c.FirstName, ClientLang: c.Lang}
+		switch {
+		case locationLine.MatchString(line):
+			m := locationLine.FindStringSubmatch(line)
+			lat, _ := strconv.ParseFloat(m[1], 64)
+			lon, _ := strconv.ParseFloat(m[2], 64)
+			if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+				fmt.Fprintln(c.Out, stripHTML(l.T("console.bad_location")))
+				continue
+			}
+			req.Location = &orb.Point{lon, lat}
+		case strings.HasPrefix(line, "#"):
+			n, err := strconv.Atoi(strings.TrimSpace(line[1:]))
+			if err != nil || n < 1 || n > len(c.buttons) {
+				fmt.Fprintln(c.Out, stripHTML(l.T("console.bad_button", "N", strings.TrimSpace(line[1:]))))
+				continue
+			}
+			btn := c.buttons[n-1]
+			if btn.URL != "" {
+				fmt.Fprintln(c.Out, btn.URL)
+				continue
+			}
+			req.Callback, req.CallbackID, req.MessageID = btn.Data, strconv.FormatInt(c.update, 10), c.btnMsg
+		default:
+			req.Text = line
+		}
+		resp := c.Bot.Handle(ctx, req)
+		c.print(resp)
+	}
+	return sc.Err()
+}
+
+// print shows a response as plain text with numbered buttons.
+func (c *Console) print(resp Response) {
+	if resp.Notice != "" {
+		fmt.Fprintf(c.Out, "» %s\n", stripHTML(resp.Notice))
+	}
+	for _, r := range resp.Replies {
+		c.show(r)
+	}
+	for _, o := range resp.Others {
+		if o.UserID == c.UserID {
+			c.show(o.Reply)
+		}
+	}
+}
+
+func (c *Console) show(r Reply) {
+	c.msgID++
+	fmt.Fprintln(c.Out)
+	if v := r.Venue; v != nil {
+		fmt.Fprintf(c.Out, "📍 %s — %s (%.5f, %.5f)\n", v.Title, v.Address, v.Point.Lat(), v.Point.Lon())
+		fmt.Fprintf(c.Out, "   https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f\n",
+			v.Point.Lat(), v.Point.Lon(), v.Point.Lat(), v.Point.Lon())
+		return
+	}
+	fmt.Fprintln(c.Out, stripHTML(r.Text))
+	if len(r.Buttons) > 0 {
+		c.buttons, c.btnMsg = nil, c.msgID
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				c.buttons = append(c.buttons, b)
+				fmt.Fprintf(c.Out, "[%d] %s\n", len(c.buttons), b.Label)
+			}
+		}
+	}
+	for _, row := range r.Keyboard {
+		for _, k := range row {
+			if k.RequestLocation {
+				fmt.Fprintf(c.Out, "⌨ %s (@LAT,LON)\n", k.Label)
+			} else {
+				fmt.Fprintf(c.Out, "⌨ %s\n", k.Label)
+			}
+		}
+	}
+}
+
+var tag = regexp.MustCompile(`<[^>]*>`)
+
+// stripHTML turns Telegram HTML into plain text.
+func stripHTML(s string) string {
+	return html.UnescapeString(tag.ReplaceAllString(s, ""))
+}

@@ -1,0 +1,324 @@
+package intent
+
+// kind is what a word or phrase of the lexicon means to the parser.
+type kind uint8
+
+const (
+	kStop      kind = iota // a known word with no meaning of its own
+	kService               // code: a canonical service code
+	kFlag                  // n: an intent cue (a flag bit)
+	kNearMe                // "vicino a me", "near me"
+	kVicino                // "vicino", "near": near me when no place follows
+	kPart                  // code: a part of the day
+	kDayRel                // n: days from today; code: an optional part ("stasera")
+	kWeekday               // n: time.Weekday; code "weak" when it needs a neighbour
+	kMonth                 // n: 1..12; code "weak" when it needs a number beside it
+	kNext                  // "prossimo", "next"
+	kNow                   // "adesso", "now"
+	kNowWeak               // "ora": now only beside "aperto"/"open"
+	kOpen                  // "aperto", "open"
+	kFrom                  // "dalle", "from", "between"
+	kTo                    // "alle", "to", "and"
+	kArticle               // "il", "la", "the", "on the"
+	kPrep                  // a place preposition
+	kPer                   // "per", "for", "x"
+	kWeAre                 // "siamo in", "we are"
+	kUnit                  // "scrivania", "desk", "persone"
+	kNumWord               // n: "due", "three"
+	kIndef                 // "un", "una", "a", "an": one, before a unit
+	kOrdinal               // n: "primo", "second"
+	kOrdRef                // "numero", "option", "of": a bare number after it is an ordinal
+	kRefine                // "e", "and", "anche", "what about": a follow-up when first
+	kTarget                // code: a language named ("inglese" → "en")
+	kTimeUnit              // "giorni", "ore", "hours": a number before it is no quantity
+	kQualifier             // "commerciale", "sportivo": the word before keeps its ordinary meaning
+	kConnector             // "di", "del", "e": may sit inside a space's name
+	kAmPm                  // code: "am" or "pm"
+	kPlace                 // code: place ID; weak: an ordinary word or a common-word alias
+	kSpaceTok              // n: space index; weak: a word that alone does not name the space
+)
+
+// Intent cue bits, set by kFlag senses.
+const (
+	fSearch = 1 << iota
+	fDetails
+	fHours
+	fPrices
+	fContacts
+	fBook
+	fBookNoun
+	fBookings
+	fMy
+	fHave
+	fMine
+	fCancel
+	fHelp
+	fLanguage
+	fSubNoun
+	fUnsub
+	fNeg
+	fGreeting
+	fThanks
+	fWhere
+	fShow
+)
+
+// Language bits of lexicon entries.
+const (
+	langIT uint8 = 1 << iota
+	langEN
+)
+
+// lexDef is one group of the built-in lexicon: phrases separated by '|',
+// written as people type them and normalized when the parser is built.
+type lexDef struct {
+	kind    kind
+	code    string
+	n       int
+	lang    uint8
+	phrases string
+}
+
+const both = langIT | langEN
+
+var lexicon = []lexDef{
+	// Services.
+	{kService, "cobaby", 0, langIT, "cobaby|co baby|co-baby|spazio bimbi|spazio bambini|per i bambini|bambini|bambino|bimbi|bimbo|asilo|asilo nido|ludoteca|figli|figlio|figlia"},
+	{kService, "cobaby", 0, both, "baby parking"},
+	{kService, "cobaby", 0, langEN, "childcare|child care|kids|kid friendly|kid|children|baby|babies|creche|nursery"},
+	{kService, "fiber", 0, langIT, "fibra|fibra ottica|banda ultralarga|banda larga|internet veloce|connessione veloce|wifi veloce|wi fi veloce"},
+	{kService, "fiber", 0, langEN, "fiber|fibre|fiber internet|fibre internet|fast internet|fast wifi|fast wi fi|high speed internet|broadband"},
+	{kService, "wifi", 0, both, "wifi|wi fi|wireless|internet|connessione|wlan"},
+	{kService, "meeting_room", 0, langIT, "sala riunioni|sale riunioni|sala riunione|saletta|salette|saletta riunioni|sala meeting|sale meeting|stanza riunioni|sala per riunioni|riunioni|riunione"},
+	{kService, "meeting_room", 0, langEN, "meeting room|meeting rooms|meetings room|boardroom|meeting"},
+	{kService, "conference_room", 0, langIT, "sala conferenze|sale conferenze|sala conferenza|sala convegni|sala corsi|sala formazione|auditorium"},
+	{kService, "conference_room", 0, langEN, "conference room|conference rooms|conference hall|training room"},
+	{kService, "printer", 0, langIT, "stampante|stampanti|fotocopiatrice|fotocopiatrici|fotocopie|stampare|stampa|scanner"},
+	{kService, "printer", 0, langEN, "printer|printers|print|printing|photocopier|copier"},
+	{kService, "reception", 0, langIT, "portierato|portineria|accoglienza"},
+	{kService, "reception", 0, both, "reception"},
+	{kService, "reception", 0, langEN, "concierge|front desk|receptionist"},
+	{kService, "cleaning", 0, langIT, "pulizie|pulizia|pulito"},
+	{kService, "cleaning", 0, langEN, "cleaning|cleaner"},
+	{kService, "secretary", 0, langIT, "segreteria|segretariato|segretaria|servizio di segreteria"},
+	{kService, "secretary", 0, langEN, "secretary|secretarial|secretary services"},
+	{kService, "parking", 0, langIT, "parcheggio|parcheggi|posteggio|posteggi|parcheggiare|posto auto"},
+	{kService, "parking", 0, langEN, "parking|car park|parking lot"},
+	{kService, "accessible", 0, langIT, "accessibile|accessibili|disabili|disabile|carrozzina|sedia a rotelle|senza barriere|barriere architettoniche|ascensore"},
+	{kService, "accessible", 0, langEN, "wheelchair|wheelchairs|step free|accessible|accessibility|disabled|disabled access"},
+	{kService, "kitchen", 0, langIT, "cucina|cucine|angolo cottura|cucinetta|microonde"},
+	{kService, "kitchen", 0, langEN, "kitchen|kitchenette|microwave"},
+	{kService, "h24", 0, langIT, "24 ore|24 ore su 24|h24|h 24|24h|24/7|sempre aperto|sempre aperta|sempre aperti|di notte|la notte|notturno|notte"},
+	{kService, "h24", 0, both, "h24|h 24|24h|24/7"},
+	{kService, "h24", 0, langEN, "24 hours|24 7|always open|open 24 hours|at night|night|overnight|around the clock"},
+	{kService, "lockers", 0, langIT, "armadietti|armadietto|cassettiera"},
+	{kService, "lockers", 0, langEN, "lockers|locker"},
+	{kService, "events", 0, langIT, "eventi|evento|corsi|corso|workshop|seminari|seminario|corsi di formazione"},
+	{kService, "events", 0, langEN, "events|event|courses|course|workshops|seminars"},
+
+	// Intent cues.
+	{kFlag, "", fSearch, langIT, "cerco|cerchiamo|cercavo|trovo|trovare|trova|c e|ce|c sono|ci sono|ce ne|dove posso|posso lavorare|lavorare|spazio|spazi|postazione|spazio di lavoro|spazi di lavoro|qualcosa|disponibile|disponibili|libero|libera|liberi|serve|servono|bisogno|mi serve|dove trovo"},
+	{kFlag, "", fSearch, both, "coworking|cowork|co working|coworking space"},
+	{kFlag, "", fSearch, langEN, "looking for|find|search|is there|are there|any|anything|somewhere|workspace|work space|working space|where can i work|place to work|need|hot desk|available|free desk"},
+	{kFlag, "", fDetails, langIT, "info|informazioni|dettagli|dettaglio|dimmi di piu|parlami di|com e|cosa offre|servizi|fammi vedere|scheda|descrizione"},
+	{kFlag, "", fDetails, langEN, "details|detail|tell me about|more info|info on|information|what does|offer|show me|about"},
+	{kFlag, "", fHours, langIT, "orari|orario|apertura|chiusura|apre|aprite|aprono|chiude|chiudono|a che ora apre|a che ora chiude|fino a che ora|che orari"},
+	{kFlag, "", fHours, langEN, "hours|opening hours|opening times|opening|close|closes|closing|what time|when does|open until"},
+	{kFlag, "", fPrices, langIT, "quanto costa|quanto costano|costa|costano|costo|costi|prezzo|prezzi|tariffa|tariffe|listino|quanto si paga|paga|pagare|gratis|abbonamento|abbonamenti|quanto viene|qnt costa|qnt|euro"},
+	{kFlag, "", fPrices, langEN, "how much|price|prices|pricing|cost|costs|rate|rates|fee|fees|monthly fee"},
+	{kFlag, "", fContacts, langIT, "contatti|contatto|contattare|contatto il|telefono|tel|cellulare|indirizzo|sito|sito web|web|chiamare|chiamo|numero|numero di telefono|recapiti"},
+	{kFlag, "", fContacts, both, "email|e mail|mail"},
+	{kFlag, "", fContacts, langEN, "contact|contacts|contact details|phone|phone number|number|address|website|call|reach|email address"},
+	{kFlag, "", fBook, langIT, "prenota|prenotare|prenotami|prenoto|prenotiamo|riserva|riservare|riservami|riservo|blocca|vorrei prenotare"},
+	{kFlag, "", fBook, langEN, "book|reserve|book me"},
+	{kFlag, "", fBookNoun, langIT, "prenotazione|riservazione"},
+	{kFlag, "", fBookNoun, langEN, "booking|reservation|a reservation"},
+	{kFlag, "", fBookings, langIT, "prenotazioni"},
+	{kFlag, "", fBookings, langEN, "bookings|reservations"},
+	{kFlag, "", fMy, langIT, "mie|mia|miei|mio"},
+	{kFlag, "", fMy, langEN, "my"},
+	{kFlag, "", fHave, langIT, "ho|abbiamo"},
+	{kFlag, "", fMine, langIT, "ho prenotato|abbiamo prenotato"},
+	{kFlag, "", fMine, langEN, "did i book|have i booked|i booked"},
+	{kFlag, "", fShow, langIT, "mostrami|mostra|vedi|vedere|elenco|lista"},
+	{kFlag, "", fShow, langEN, "show|list"},
+	{kFlag, "", fCancel, langIT, "annulla|annullare|annullami|cancella|cancellare|cancellami|disdici|disdire|disdetta|elimina|eliminare"},
+	{kFlag, "", fCancel, langEN, "cancel|cancellation|delete"},
+	{kFlag, "", fHelp, langIT, "aiuto|aiutami|aiutatemi|come funziona|come funzioni|cosa sai fare|cosa puoi fare|che sai fare|comandi|istruzioni|come si usa|come ti uso|come ti si usa|guida"},
+	{kFlag, "", fHelp, langEN, "help|how does this work|how does it work|what can you do|commands|instructions|how do i use"},
+	{kFlag, "", fLanguage, langIT, "lingua|cambia lingua|parli|parla|parlare|scrivere in"},
+	{kFlag, "", fLanguage, langEN, "language|change language|switch to|speak|talk in"},
+	{kFlag, "", fSubNoun, langIT, "avvisi|avviso|notizie|novita|aggiornamenti|notifiche|newsletter|annunci|comunicazioni|iscrizione"},
+	{kFlag, "", fSubNoun, langEN, "news|announcements|updates|notifications|newsletter"},
+	{kFlag, "", fSubNoun, langIT, "iscrivimi|iscrivermi|iscrivere|iscrivi|iscriviti|disiscrivimi|disiscrivi|disiscrivere|disiscrizione"},
+	{kFlag, "", fSubNoun, langEN, "subscribe|sign me up|sign up|unsubscribe|opt out"},
+	{kFlag, "", fUnsub, langIT, "disiscrivimi|disiscrivi|disiscrivere|disiscrizione|disattiva|disattivare|basta|togli|toglimi|stop|smetti"},
+	{kFlag, "", fUnsub, langEN, "unsubscribe|stop|no more|opt out"},
+	{kFlag, "", fNeg, langIT, "non|nn|no"},
+	{kFlag, "", fNeg, langEN, "not|dont|don t|no"},
+	{kFlag, "", fGreeting, langIT, "ciao|buongiorno|buonasera|buon pomeriggio|salve|ehi|ehila|buondi"},
+	{kFlag, "", fGreeting, both, "hey"},
+	{kFlag, "", fGreeting, langEN, "hello|hi|hi there|good morning|good afternoon|good evening|hey there|howdy"},
+	{kFlag, "", fThanks, langIT, "grazie|grazie mille|grz|ti ringrazio|vi ringrazio|perfetto grazie|ok grazie"},
+	{kFlag, "", fThanks, langEN, "thanks|thank you|thx|ty|cheers|thanks a lot|many thanks"},
+	{kFlag, "", fWhere, langIT, "dove|dove si trova|dove sta|dov e"},
+	{kFlag, "", fWhere, langEN, "where|where is|where s"},
+
+	// Places: near me.
+	{kNearMe, "", 0, langIT, "qui vicino|qua vicino|vicino a me|nei paraggi|qui intorno|qua intorno|dove sono|intorno a me|da queste parti"},
+	{kNearMe, "", 0, langEN, "near me|nearby|close to me|close by|around here|near here|around me"},
+	{kVicino, "", 0, langIT, "vicino|vicini|vicina|in zona"},
+	{kVicino, "", 0, langEN, "near"},
+	{kPrep, "", 0, langIT, "a|ad|in|da|di|presso|verso|zona|vicino a|vicino al|vicino alla|in zona|dalle parti di|nei pressi di"},
+	{kPrep, "", 0, langEN, "near|in|at|around|to|near to|close to"},
+
+	// Time.
+	{kPart, "morning", 0, langIT, "mattina|mattino|mattinata|di mattina|la mattina"},
+	{kPart, "morning", 0, langEN, "morning|in the morning"},
+	{kPart, "afternoon", 0, langIT, "pomeriggio|pome|primo pomeriggio|nel pomeriggio|di pomeriggio"},
+	{kPart, "afternoon", 0, langEN, "afternoon|in the afternoon"},
+	{kPart, "evening", 0, langIT, "sera|serata|di sera|la sera"},
+	{kPart, "evening", 0, langEN, "evening|in the evening"},
+	{kPart, "all_day", 0, langIT, "tutto il giorno|tutta la giornata|giornata intera|intera giornata|giorno intero|tutto il di"},
+	{kPart, "all_day", 0, langEN, "all day|full day|whole day|the whole day|all day long"},
+	{kDayRel, "", 0, langIT, "oggi|in giornata"},
+	{kDayRel, "", 0, langEN, "today"},
+	{kDayRel, "evening", 0, langIT, "stasera|stanotte"},
+	{kDayRel, "evening", 0, langEN, "tonight|this evening"},
+	{kDayRel, "morning", 0, langIT, "stamattina|stamani|stamane"},
+	{kDayRel, "morning", 0, langEN, "this morning"},
+	{kDayRel, "afternoon", 0, langIT, "oggi pomeriggio"},
+	{kDayRel, "afternoon", 0, langEN, "this afternoon"},
+	{kDayRel, "", 1, langIT, "domani|dmn"},
+	{kDayRel, "", 1, langEN, "tomorrow|tmrw|tmr|tomorow"},
+	{kDayRel, "morning", 1, langIT, "domattina"},
+	{kDayRel, "", 2, langIT, "dopodomani|dopo domani"},
+	{kDayRel, "", 2, langEN, "day after tomorrow|the day after tomorrow"},
+	{kWeekday, "", 1, langIT, "lunedi|lun"},
+	{kWeekday, "", 2, langIT, "martedi"},
+	{kWeekday, "weak", 2, langIT, "mar"},
+	{kWeekday, "", 3, langIT, "mercoledi|mer"},
+	{kWeekday, "", 4, langIT, "giovedi|gio"},
+	{kWeekday, "", 5, langIT, "venerdi|ven"},
+	{kWeekday, "", 6, langIT, "sabato|sab"},
+	{kWeekday, "", 0, langIT, "domenica|dom"},
+	{kWeekday, "", 1, langEN, "monday|mon|mondays"},
+	{kWeekday, "", 2, langEN, "tuesday|tue|tues|tuesdays"},
+	{kWeekday, "", 3, langEN, "wednesday|wed|wednesdays"},
+	{kWeekday, "", 4, langEN, "thursday|thu|thur|thurs|thursdays"},
+	{kWeekday, "", 5, langEN, "friday|fri|fridays"},
+	{kWeekday, "", 6, langEN, "saturday|sat|saturdays"},
+	{kWeekday, "", 0, langEN, "sunday|sun|sundays"},
+	{kMonth, "", 1, langIT, "gennaio|gen"},
+	{kMonth, "", 2, langIT, "febbraio|feb"},
+	{kMonth, "", 3, langIT, "marzo"},
+	{kMonth, "weak", 3, both, "mar"},
+	{kMonth, "", 4, langIT, "aprile|apr"},
+	{kMonth, "", 5, langIT, "maggio|mag"},
+	{kMonth, "", 6, langIT, "giugno|giu"},
+	{kMonth, "", 7, langIT, "luglio|lug"},
+	{kMonth, "", 8, langIT, "agosto|ago"},
+	{kMonth, "", 9, langIT, "settembre|set"},
+	{kMonth, "", 10, langIT, "ottobre|ott"},
+	{kMonth, "", 11, langIT, "novembre|nov"},
+	{kMonth, "", 12, langIT, "dicembre|dic"},
+	{kMonth, "", 1, langEN, "january|jan"},
+	{kMonth, "", 2, langEN, "february"},
+	{kMonth, "", 3, langEN, "march"},
+	{kMonth, "", 4, langEN, "april"},
+	{kMonth, "weak", 5, langEN, "may"},
+	{kMonth, "", 6, langEN, "june|jun"},
+	{kMonth, "", 7, langEN, "july|jul"},
+	{kMonth, "", 8, langEN, "august|aug"},
+	{kMonth, "", 9, langEN, "september|sep|sept"},
+	{kMonth, "", 10, langEN, "october|oct"},
+	{kMonth, "", 11, langEN, "november"},
+	{kMonth, "", 12, langEN, "december|dec"},
+	{kNext, "", 0, langIT, "prossimo|prossima|prox|dopo"},
+	{kNext, "", 0, langEN, "next|coming"},
+	{kNow, "", 0, langIT, "adesso|subito|in questo momento|ora come ora|al momento|attualmente"},
+	{kNow, "", 0, langEN, "now|right now|currently|at the moment"},
+	{kNowWeak, "", 0, langIT, "ora"},
+	{kOpen, "", 0, langIT, "aperto|aperta|aperti|aperte|apre|aprono"},
+	{kOpen, "", 0, langEN, "open|opens"},
+	{kFrom, "", 0, langIT, "dalle|dalle ore|dall|dalla|tra le|fra le|tra|fra|da"},
+	{kFrom, "", 0, langEN, "from|between"},
+	{kTo, "", 0, langIT, "alle|alle ore|a|fino alle|e le|e|al"},
+	{kTo, "", 0, langEN, "to|till|until|and|through"},
+	{kAmPm, "am", 0, langEN, "am|a m"},
+	{kAmPm, "pm", 0, langEN, "pm|p m"},
+	{kArticle, "", 0, langIT, "il|lo|la|l|i|gli|le|del|dello|della|al|allo|alla|sul|sullo|sulla|nel|nella|dal|dalla|per il|per la"},
+	{kArticle, "", 0, langEN, "the|on the|on|for the|of the"},
+	{kTimeUnit, "", 0, langIT, "giorni|giorno|ore|ora|minuti|settimane|settimana|mesi|mese|anni|euro|volte"},
+	{kTimeUnit, "", 0, langEN, "days|day|hours|hour|minutes|weeks|week|months|month|years|euros|times"},
+
+	// Quantities and references.
+	{kPer, "", 0, langIT, "per|x"},
+	{kPer, "", 0, langEN, "for"},
+	{kWeAre, "", 0, langIT, "siamo in|siamo"},
+	{kWeAre, "", 0, langEN, "we are|there are|we re"},
+	{kUnit, "", 0, langIT, "scrivania|scrivanie|postazione|postazioni|posto|posti|persona|persone|pax|sedia|sedie"},
+	{kUnit, "", 0, langEN, "desk|desks|seat|seats|spot|spots|people|person|persons|pax"},
+	{kIndef, "", 1, langIT, "un|una|uno"},
+	{kIndef, "", 1, langEN, "a|an|one"},
+	{kNumWord, "", 1, langIT, "uno"},
+	{kNumWord, "", 2, langIT, "due"},
+	{kNumWord, "", 3, langIT, "tre"},
+	{kNumWord, "", 4, langIT, "quattro"},
+	{kNumWord, "", 5, langIT, "cinque"},
+	{kNumWord, "", 6, langIT, "sei"},
+	{kNumWord, "", 7, langIT, "sette"},
+	{kNumWord, "", 8, langIT, "otto"},
+	{kNumWord, "", 9, langIT, "nove"},
+	{kNumWord, "", 10, langIT, "dieci"},
+	{kNumWord, "", 1, langEN, "one"},
+	{kNumWord, "", 2, langEN, "two"},
+	{kNumWord, "", 3, langEN, "three"},
+	{kNumWord, "", 4, langEN, "four"},
+	{kNumWord, "", 5, langEN, "five"},
+	{kNumWord, "", 6, langEN, "six"},
+	{kNumWord, "", 7, langEN, "seven"},
+	{kNumWord, "", 8, langEN, "eight"},
+	{kNumWord, "", 9, langEN, "nine"},
+	{kNumWord, "", 10, langEN, "ten"},
+	{kOrdinal, "", 1, langIT, "primo|prima"},
+	{kOrdinal, "", 2, langIT, "secondo|seconda"},
+	{kOrdinal, "", 3, langIT, "terzo|terza"},
+	{kOrdinal, "", 4, langIT, "quarto|quarta"},
+	{kOrdinal, "", 5, langIT, "quinto|quinta"},
+	{kOrdinal, "", 1, langEN, "first"},
+	{kOrdinal, "", 2, langEN, "second"},
+	{kOrdinal, "", 3, langEN, "third"},
+	{kOrdinal, "", 4, langEN, "fourth"},
+	{kOrdinal, "", 5, langEN, "fifth"},
+	{kOrdRef, "", 0, langIT, "numero|n|nr|num|opzione|risultato"},
+	{kOrdRef, "", 0, langEN, "number|no|option|result|of"},
+	{kRefine, "", 0, langIT, "e|ed|anche|invece|solo|e se|e invece|e per"},
+	{kRefine, "", 0, langEN, "and|also|what about|how about|only|and what about|and also"},
+	{kTarget, "en", 0, langIT, "inglese|in inglese"},
+	{kTarget, "en", 0, langEN, "english|in english"},
+	{kTarget, "it", 0, langIT, "italiano|italiana|in italiano"},
+	{kTarget, "it", 0, langEN, "italian|in italian"},
+	{kQualifier, "", 0, langIT, "commerciale|commerciali|sportivo|sportiva|medico|medica|estetico|congressi|benessere|storico|per l impiego|di"},
+	{kQualifier, "", 0, langEN, "mall|shopping|of"},
+	{kConnector, "", 0, 0, "di|del|della|e|and|&"},
+
+	// Known words: they are never "corrected" into something else, and they
+	// tell the language of the text.
+	{kStop, "", 0, langIT, "il|lo|gli|le|un|uno|una|di|da|in|con|su|per|tra|fra|del|della|dello|dei|degli|delle|al|alla|allo|ai|agli|alle|dal|dalla|dai|nel|nella|nei|sul|sulla|col|o|ma|che|chi|cosa|come|dove|quando|quanto|quanti|quale|quali|perche|xke|xche|ke|cmq|non|si|mi|ti|ci|vi|ne|me|te|se|anche|solo|gia|ancora|piu|meno|molto|poco|tutto|tutti|tutte|qui|qua|li|sono|sei|siamo|era|ho|hai|ha|hanno|vorrei|voglio|volevo|vorremmo|posso|puoi|puo|possiamo|devo|dobbiamo|serve|servono|bisogno|trovo|lavoro|lavori|lavorare|posto|posti|oggi|favore|per favore|qualcosa|qualcuno|altro|altra|altri|questo|questa|quello|quella|quelli|quelle|mio|mia|tuo|tua|suo|sua|fare|fa|fanno|faccio|fammi|andare|vado|vai|va|venire|vengo|vieni|viene|dire|dimmi|dare|dai|dammi|sapere|so|sai|tempo|partita|vinto|robot|piace|treno|passa|gente|piena|pieno|finito|pepe|bella|bello|buono|buona|economico|economici|economica|incluse|inclusi|incluso|documenti|cose|lasciare|organizza|organizzano|residenti|giorno|giorni|giornaliero|giornaliera|mensile|settimana|anno|ore|ora|minuti|euro|media|medio|sala|sale|stanza|stanze|ufficio|uffici|casa|bar|centro|stazione|dopo|presto|tardi|sempre|mai|lontano|citta|paese|comune|collega|colleghi|capito|usa|uso|formazione|attive|attivi|attivo|vita|mezza|mezzo|ok|okay|boh|bene|male|grande|piccolo|piccola|tranquillo|tranquilla|silenzioso|silenziosa|ciascuno|ognuno|ogni|mese|mesi|orari|apre|chiude|costa|offre|volessi|volete|vuoi|scusa|scusate|salve|perfetto|ottimo|certo|allora|poi|quindi|tipo|proprio|davvero|magari|verso|zona|presso|fino|entro|circa|ancora|tanto|troppo|niente|nulla|nessuno|caso|modo|parte|dentro|fuori|sopra|sotto|prima|ultimo|ultima|nuovo|nuova|vecchio|costo|pranzo|cena|caffe|ospiti|ospite|clienti|cliente|studio|studiare|studente|studenti|chiamata|chiamate|privato|privata|aperto|aperta|chiuso|chiusa|libero|ricevere|vengo|venire|vedi|visto|fatto|detto|dato|stare|sto|stai|sta|stiamo|essere|avere|tempo|giorno|tutta|via|piazza|corso|strada|numero|friendly|pet|cani|cane|animali"},
+	{kStop, "", 0, langEN, "the|a|an|of|to|in|on|at|for|with|and|or|but|is|are|was|be|been|am|i|you|he|she|it|we|they|me|my|your|our|this|that|these|those|there|here|what|which|who|whom|how|when|where|why|can|could|would|should|will|do|does|did|have|has|had|need|want|like|looking|get|go|come|cant|can t|please|some|any|anything|something|somewhere|place|places|space|spaces|work|working|office|quiet|free|available|weather|bus|late|lol|more|much|many|just|very|good|great|nice|ok|okay|yes|so|if|then|than|too|also|only|ones|one|day|time|sorry|thanks|from|by|about|up|out|into|over|after|before|use|using|laptop|documents|stuff|let|lets|i d|id|d|s|t|m|ll|ve|whats|what s|it s|its|im|i m|don t|isn t|aren t|cheap|big|small|friendly|pet|dog|dogs|someone|anyone|us|them|him|her|his|their|were|being|same|other|another|most|best|better|a lot|lot|so much|much|so|tell|give|show|make|see|look|know|think|talk|try|wait|still|again|already|soon|later|early|today|tonight|people|person"},
+}
+
+// commonPlaceWords are single words that name a place in the gazetteer and
+// are also everyday words: they count as the place only after a preposition
+// or an article, and not before a qualifier ("centro commerciale").
+var commonPlaceWords = map[string]bool{"centro": true, "stazione": true, "center": true, "centre": true, "station": true}
+
+// genericNameWords are words of space names that say nothing about which
+// space is meant: they neither name a space nor count towards a match,
+// though they may sit inside a name.
+var genericNameWords = map[string]bool{"coworking": true, "spazio": true, "il": true, "la": true, "lo": true, "di": true, "del": true, "della": true, "e": true, "and": true, "the": true}
+
+// weakNameWords are words of space names that name a space only next to
+// another word of the same name ("Desio Works", "Seveso Green").
+var weakNameWords = map[string]bool{"lab": true, "hub": true, "office": true, "desk": true, "works": true, "design": true, "green": true, "smart": true, "uno": true, "lavoro": true, "brianza": true, "1": true}

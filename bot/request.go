@@ -1,0 +1,62 @@
+package bot
+
+import "github.com/paulmach/orb"
+
+// Request is one thing a user did, whatever the front end: a message, a
+// shared location or a button press. The edges build it; the core never
+// sees a Telegram type.
+type Request struct {
+	Source     string // "telegram", "console": with UpdateID, makes actions idempotent
+	UpdateID   int64
+	UserID     int64
+	FirstName  string
+	ClientLang string // the client's language code, e.g. "en-GB"
+
+	Text       string     // a message's text
+	Location   *orb.Point // a shared location
+	Callback   string     // the data of a pressed button
+	CallbackID string
+	MessageID  int // the message whose button was pressed
+}
+
+// Reply is one message to show the user.
+type Reply struct {
+	Text           string // Telegram HTML
+	Buttons        [][]Button
+	Keyboard       [][]KeyButton // a reply keyboard under the input field
+	RemoveKeyboard bool
+	Venue          *Venue // a map pin instead of text
+	Edit           bool   // replace the message whose button was pressed
+}
+
+// Button is an inline button: it sends Data back, or opens URL.
+type Button struct {
+	Label, Data, URL string
+}
+
+// KeyButton is a reply-keyboard button; RequestLocation makes it share the
+// user's location.
+type KeyButton struct {
+	Label           string
+	RequestLocation bool
+}
+
+// Venue is a place on a map.
+type Venue struct {
+	Point          orb.Point
+	Title, Address string
+}
+
+// Response is what the bot does for a Request.
+type Response struct {
+	Replies []Reply
+	Notice  string     // the short answer to a button press
+	Others  []Outgoing // messages to other users (waitlist offers, providers)
+}
+
+// Outgoing is a message for a user other than the one who asked, or one the
+// bot sends by itself (reminders, announcements).
+type Outgoing struct {
+	UserID int64
+	Reply  Reply
+}

@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/comune-seregno/coworkbot/locales"
+	"github.com/comune-seregno/coworkbot/registry"
+)
+
+// pageSize is how many results one message lists.
+const pageSize = 5
+
+// Where a search's point comes from.
+const (
+	pointShared = "shared" // the user's shared location
+	pointPlace  = "place"  // a place the user named
+	pointCentre = "centre" // the comune's centre, when the user gave none
+)
+
+// searchState is a search as the conversation remembers it: enough to page
+// through it, refine it and relax it.
+type searchState struct {
+	Services  []string   `json:"s,omitempty"`
+	PlaceID   string     `json:"p,omitempty"`
+	PointKind string     `json:"k,omitempty"`
+	Point     [2]float64 `json:"pt"`          // lon, lat
+	Day       string     `json:"d,omitempty"` // YYYY-MM-DD
+	From      int        `json:"f,omitempty"` // minutes; From == To == 0: the whole day
+	To        int        `json:"t,omitempty"`
+	Part      string     `json:"pa,omitempty"`
+	Now       bool       `json:"n,omitempty"`
+	Desks     int        `json:"q,omitempty"`
+	Offset    int        `json:"o,omitempty"`
+}
+
+// Parts of the day, as minutes since midnight: a space open at some time in
+// the part matches.
+var dayParts = map[string][2]int{
+	"morning":   {8 * 60, 13 * 60},
+	"afternoon": {13 * 60, 19 * 60},
+	"evening":   {18 * 60, 23 * 60},
+	"all_day":   {9 * 60, 18 * 60},
+}
+
+func (q *searchState) day() (time.Time, bool) {
+	if q.Day == "" {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation("2006-01-02", q.Day, registry.Rome)
+	return t, err == nil
+}
+
+// query turns the remembered search into a registry query.
+func (q *searchState) query(now time.Time) registry.Query {
+	p := orb.Point{q.Point[0], q.Point[1]}
+	rq := registry.Query{Near: &p, MinDesks: q.Desks, Offset: q.Offset, Limit: pageSize + 1}
+	for _, code := range q.Services {
+		if svc, err := registry.ParseService(code); err == nil {
+			rq.Services |= registry.SetOf(svc)
+		}
+	}
+	if q.Now {
+		rq.OpenAt = now
+	}
+	if day, ok := q.day(); ok {
+		w := registry.Window{Day: day, From: q.From, To: q.To, Cover: q.From != q.To}
+		if span, ok := dayParts[q.Part]; ok && q.From == q.To {
+			w.From, w.To, w.Cover = span[0], span[1], q.Part == "all_day"
+		}
+		rq.During = &w
+	}
+	return rq
+}
+
+// searchCommand runs /cerca with free text ("/cerca fibra a Desio") or asks
+// for the services.
+func (b *Bot) searchCommand(s *session, args string) error {
+	if args == "" {
+		return b.showPicker(s, "")
+	}
+	return b.onText(s, args)
+}
+
+// runSearch runs a search, remembers it and lists a page of results. With
+// edit, the list replaces the message whose button was pressed.
+func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
+	if q.PointKind == "" {
+		q.PointKind = pointCentre
+		q.Point = [2]float64{b.centre.Point.Lon(), b.centre.Point.Lat()}
+	}
+	rs, err := b.db.Search(s.ctx, q.query(s.now))
+	if err != nil {
+		return err
+	}
+	s.st.Search = &q
+	more := len(rs) > pageSize
+	if more {
+		rs = rs[:pageSize]
+	}
+	if len(rs) == 0 && q.Offset == 0 {
+		s.st.Results = nil
+		s.reply(Reply{Text: s.T("results.none", "What", locales.HTML(b.describe(s, &q))), Buttons: b.relaxButtons(s, &q), Edit: edit})
+		return nil
+	}
+	s.st.Results = s.st.Results[:0]
+	var text strings.Builder
+	text.WriteString(s.T("results.header", "What", locales.HTML(b.describe(s, &q))))
+	text.WriteString("\n")
+	var buttons [][]Button
+	want := registry.SetOf()
+	for _, code := range q.Services {
+		if svc, err := registry.ParseService(code); err == nil {
+			want |= registry.SetOf(svc)
+		}
+	}
+	for i, r := range rs {
+		n := q.Offset + i + 1
+		sp := r.Space
+		s.st.Results = append(s.st.Results, sp.ID)
+		shown := sp.Services & want
+		if shown == 0 {
+			shown = registry.SetOf(sp.Services.List()[:min(3, len(sp.Services.List()))]...)
+		}
+		fmt.Fprintf(&text, "\n%s\n%s\n%s\n", s.T("results.item", "N", n, "Name", sp.Name, "Comune", sp.Comune, "Distance", distance(s.l, r.Distance)),
+			serviceList(s.l, shown), openStatus(s.l, sp, s.now, b.db.Calendar))
+		buttons = append(buttons, []Button{{Label: fmt.Sprintf("%d · %s", n, sp.Name), Data: "d:" + sp.ID}})
+	}
+	var nav []Button
+	if q.Offset > 0 {
+		nav = append(nav, Button{Label: s.T("results.prev"), Data: fmt.Sprintf("p:%d", max(0, q.Offset-pageSize))})
+	}
+	if more {
+		nav = append(nav, Button{Label: s.T("results.more"), Data: fmt.Sprintf("p:%d", q.Offset+pageSize)})
+	}
+	if len(nav) > 0 {
+		buttons = append(buttons, nav)
+	}
+	buttons = append(buttons, []Button{{Label: s.T("results.filters"), Data: "m:svc"}})
+	s.reply(Reply{Text: strings.TrimRight(text.String(), "\n"), Buttons: buttons, Edit: edit})
+	return nil
+}
+
+// describe writes what a search asked for: "con Cobaby vicino a Desio, aperti domani mattina".
+func (b *Bot) describe(s *session, q *searchState) string {
+	var parts []string
+	if len(q.Services) > 0 {
+		var names []string
+		for _, code := range q.Services {
+			names = append(names, s.T("svc."+code))
+		}
+		parts = append(parts, s.T("describe.services", "List", locales.HTML(strings.Join(names, ", "))))
+	}
+	if q.Desks > 1 {
+		parts = append(parts, s.l.N("describe.desks", q.Desks))
+	}
+	switch q.PointKind {
+	case pointShared:
+		parts = append(parts, s.T("describe.near_you"))
+	case pointPlace:
+		name := q.PlaceID
+		if p, ok := b.places.ByID(q.PlaceID); ok {
+			name = p.Name
+		}
+		parts = append(parts, s.T("describe.near", "Place", name))
+	default:
+		parts = append(parts, s.T("describe.centre", "Place", b.centre.Comune))
+	}
+	if q.Now {
+		parts = append(parts, s.T("describe.open_now"))
+	}
+	if day, ok := q.day(); ok {
+		when := dayName(s.l, s.today(), day)
+		switch {
+		case q.From != q.To:
+			when += " " + s.T("describe.span", "From", clock(q.From), "To", clock(q.To))
+		case q.Part != "":
+			when += " " + s.T("part."+q.Part)
+		}
+		parts = append(parts, s.T("describe.open_on", "When", when))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// relaxButtons offer to drop each filter of a search that found nothing.
+func (b *Bot) relaxButtons(s *session, q *searchState) [][]Button {
+	var rows [][]Button
+	if q.Day != "" || q.Now {
+		rows = append(rows, []Button{{Label: s.T("relax.time"), Data: "r:time"}})
+	}
+	for _, code := range q.Services {
+		rows = append(rows, []Button{{Label: s.T("relax.service", "Service", s.T("svc."+code)), Data: "r:s:" + code}})
+	}
+	if q.Desks > 1 {
+		rows = append(rows, []Button{{Label: s.T("relax.desks"), Data: "r:desks"}})
+	}
+	if q.PointKind == pointPlace {
+		rows = append(rows, []Button{{Label: s.T("relax.place"), Data: "r:place"}})
+	}
+	return append(rows, []Button{{Label: s.T("menu.services"), Data: "m:svc"}})
+}
+
+// relax drops one filter of the last search and runs it again.
+func (b *Bot) relax(s *session, arg string) error {
+	if s.st.Search == nil {
+		s.resp.Notice = s.T("error.old_button")
+		return nil
+	}
+	q := *s.st.Search
+	q.Offset = 0
+	switch {
+	case arg == "time":
+		q.Day, q.From, q.To, q.Part, q.Now = "", 0, 0, "", false
+	case arg == "desks":
+		q.Desks = 0
+	case arg == "place":
+		q.PlaceID, q.PointKind = "", ""
+	case strings.HasPrefix(arg, "s:"):
+		q.Services = slices.DeleteFunc(slices.Clone(q.Services), func(c string) bool { return c == arg[2:] })
+	}
+	return b.runSearch(s, q, true)
+}
+
+// page shows another page of the last search.
+func (b *Bot) page(s *session, arg string) error {
+	if s.st.Search == nil {
+		s.resp.Notice = s.T("error.old_button")
+		return nil
+	}
+	q := *s.st.Search
+	if _, err := fmt.Sscanf(arg, "%d", &q.Offset); err != nil || q.Offset < 0 {
+		s.resp.Notice = s.T("error.old_button")
+		return nil
+	}
+	return b.runSearch(s, q, true)
+}
+
+// showPicker shows the service picker: each service a toggle, then Search.
+func (b *Bot) showPicker(s *session, _ string) error {
+	s.reply(Reply{Text: s.T("picker.text"), Buttons: b.pickerButtons(s)})
+	return nil
+}
+
+func (b *Bot) pickerButtons(s *session) [][]Button {
+	var rows [][]Button
+	var row []Button
+	for _, svc := range registry.Services {
+		label := serviceLabel(s.l, svc)
+		if slices.Contains(s.st.Picker, string(svc)) {
+			label = "✅ " + label
+		}
+		row = append(row, Button{Label: label, Data: "f:" + string(svc)})
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	last := []Button{{Label: s.l.N("picker.search", len(s.st.Picker)), Data: "f:go"}}
+	if len(s.st.Picker) > 0 {
+		last = append(last, Button{Label: s.T("picker.clear"), Data: "f:clr"})
+	}
+	return append(rows, last)
+}
+
+// pickService answers the picker's buttons.
+func (b *Bot) pickService(s *session, arg string) error {
+	switch arg {
+	case "go":
+		q := searchState{Services: slices.Clone(s.st.Picker)}
+		if loc := s.location(); loc != nil {
+			q.PointKind, q.Point = pointShared, [2]float64{loc.Lon(), loc.Lat()}
+		} else if s.st.Search != nil && s.st.Search.PointKind != pointCentre {
+			q.PointKind, q.PlaceID, q.Point = s.st.Search.PointKind, s.st.Search.PlaceID, s.st.Search.Point
+		}
+		return b.runSearch(s, q, false)
+	case "clr":
+		s.st.Picker = nil
+	default:
+		svc, err := registry.ParseService(arg)
+		if err != nil {
+			s.resp.Notice = s.T("error.old_button")
+			return nil
+		}
+		if i := slices.Index(s.st.Picker, string(svc)); i >= 0 {
+			s.st.Picker = slices.Delete(s.st.Picker, i, i+1)
+		} else {
+			s.st.Picker = append(s.st.Picker, string(svc))
+			slices.Sort(s.st.Picker)
+		}
+	}
+	s.reply(Reply{Text: s.T("picker.text"), Buttons: b.pickerButtons(s), Edit: true})
+	return nil
+}
+
+func pointOf(p [2]float64) orb.Point { return orb.Point{p[0], p[1]} }

@@ -1,0 +1,254 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/comune-seregno/coworkbot/bot/intent"
+	"github.com/comune-seregno/coworkbot/locales"
+	"github.com/comune-seregno/coworkbot/registry"
+)
+
+// askState is a question asked back with buttons: which date, which space.
+type askState struct {
+	Kind    string       `json:"k"` // "date" or "space"
+	Options []string     `json:"o"` // dates (YYYY-MM-DD) or space ids
+	Intent  string       `json:"i"` // what to do with the answer
+	Search  *searchState `json:"s,omitempty"`
+	Desks   int          `json:"q,omitempty"`
+}
+
+// parser returns the free-text parser, rebuilt when the list's names change.
+func (b *Bot) parser(s *session) (*intent.Parser, error) {
+	spaces, version, err := b.db.Listed(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.parserMu.Lock()
+	defer b.parserMu.Unlock()
+	if b.parserP != nil && b.parserVersion == version {
+		return b.parserP, nil
+	}
+	if b.placeEntries == nil {
+		for _, p := range b.places.All() {
+			b.placeEntries = append(b.placeEntries, intent.Entry{ID: p.ID, Name: p.Name, Aliases: p.Aliases, Ordinary: p.Ordinary})
+		}
+	}
+	names := make([]intent.Entry, len(spaces))
+	for i, sp := range spaces {
+		names[i] = intent.Entry{ID: sp.ID, Name: sp.Name}
+	}
+	b.parserP, b.parserVersion = intent.New(b.placeEntries, names), version
+	return b.parserP, nil
+}
+
+// onText understands a message in plain words and answers it.
+func (b *Bot) onText(s *session, text string) error {
+	if text == "" {
+		return b.help(s, "")
+	}
+	p, err := b.parser(s)
+	if err != nil {
+		return err
+	}
+	r := p.Parse(text, s.lang(), s.now, intent.Context{LastResults: s.st.Results, HasLocation: s.location() != nil})
+	b.log.Debug("understood", "user", s.req.UserID, "text", text, "intent", r.Intent, "services", r.Services, "place", r.Place, "space", r.Space)
+	switch r.Intent {
+	case intent.Search:
+		return b.searchFromText(s, r)
+	case intent.Details, intent.Hours, intent.Prices, intent.Contacts:
+		return b.aboutSpace(s, r)
+	case intent.Book:
+		return b.bookFromText(s, r)
+	case intent.MyBookings:
+		return b.myBookings(s, "")
+	case intent.Cancel:
+		return b.cancelFromText(s, text)
+	case intent.Help:
+		return b.help(s, "")
+	case intent.Language:
+		if r.TargetLang != "" {
+			return b.setLanguage(s, r.TargetLang)
+		}
+		return b.language(s, "")
+	case intent.Subscribe:
+		return b.subscribe(s, "")
+	case intent.Unsubscribe:
+		return b.unsubscribe(s, "")
+	case intent.Greeting:
+		return b.greeting(s)
+	case intent.Thanks:
+		s.say(s.T("thanks"))
+		return nil
+	}
+	s.reply(Reply{Text: s.T("unknown"), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+// searchFromText turns understood words into a search, refining the last
+// one for a follow-up ("e a Meda?").
+func (b *Bot) searchFromText(s *session, r intent.Request) error {
+	q := searchState{}
+	if r.Refine && s.st.Search != nil {
+		q = *s.st.Search
+		q.Offset = 0
+	}
+	for _, code := range r.Services {
+		if !slices.Contains(q.Services, code) {
+			q.Services = append(q.Services, code)
+		}
+	}
+	slices.Sort(q.Services)
+	if r.Quantity > 0 {
+		q.Desks = r.Quantity
+	}
+	switch {
+	case r.Place != "":
+		if p, ok := b.places.ByID(r.Place); ok {
+			q.PlaceID, q.PointKind, q.Point = p.ID, pointPlace, [2]float64{p.Point.Lon(), p.Point.Lat()}
+		}
+	case r.NearMe || (!r.Refine && s.location() != nil):
+		loc := s.location()
+		if loc == nil {
+			s.st.Search, s.st.Waiting = &q, "search"
+			s.reply(Reply{Text: s.T("location.ask_for_search"), Keyboard: b.locationKeyboard(s)})
+			return nil
+		}
+		q.PlaceID, q.PointKind, q.Point = "", pointShared, [2]float64{loc.Lon(), loc.Lat()}
+	}
+	if w := r.When; w.Now || !w.Date.IsZero() || w.Part != "" || w.From != w.To {
+		q.Now, q.Day, q.From, q.To, q.Part = w.Now, "", w.From, w.To, string(w.Part)
+		if w.Now {
+			q.From, q.To, q.Part = 0, 0, ""
+		}
+		if !w.Date.IsZero() {
+			q.Day = w.Date.Format("2006-01-02")
+		} else if !w.Now {
+			q.Day = s.today().Format("2006-01-02") // "la mattina", "dalle 9 alle 13": today
+		}
+		if w.Conflict {
+			return b.askDate(s, "search", &q, 0, w.Date.Format("2006-01-02"), w.AltDate.Format("2006-01-02"))
+		}
+	}
+	return b.runSearch(s, q, false)
+}
+
+// askDate asks which of two dates was meant.
+func (b *Bot) askDate(s *session, then string, q *searchState, desks int, dates ...string) error {
+	s.st.Ask = &askState{Kind: "date", Options: dates, Intent: then, Search: q, Desks: desks}
+	var row []Button
+	for i, d := range dates {
+		day, _ := parseDay(d)
+		row = append(row, Button{Label: dayName(s.l, s.today(), day), Data: "q:" + strconv.Itoa(i)})
+	}
+	s.reply(Reply{Text: s.T("ask.date"), Buttons: [][]Button{row}})
+	return nil
+}
+
+// askSpace asks which of several spaces was meant.
+func (b *Bot) askSpace(s *session, then string, ids []string, desks int, q *searchState) error {
+	s.st.Ask = &askState{Kind: "space", Options: ids, Intent: then, Desks: desks, Search: q}
+	var rows [][]Button
+	for i, id := range ids {
+		label := id
+		if sp, err := b.db.Space(s.ctx, id); err == nil {
+			label = sp.Name + " · " + sp.Comune
+		}
+		rows = append(rows, []Button{{Label: label, Data: "q:" + strconv.Itoa(i)}})
+	}
+	s.reply(Reply{Text: s.T("ask.space"), Buttons: rows})
+	return nil
+}
+
+// answerAsk takes the answer to a question asked back and goes on.
+func (b *Bot) answerAsk(s *session, arg string) error {
+	a := s.st.Ask
+	i, err := strconv.Atoi(arg)
+	if a == nil || err != nil || i < 0 || i >= len(a.Options) {
+		s.resp.Notice = s.T("error.old_button")
+		return nil
+	}
+	s.st.Ask = nil
+	choice := a.Options[i]
+	switch {
+	case a.Kind == "date" && a.Intent == "search" && a.Search != nil:
+		q := *a.Search
+		q.Day = choice
+		return b.runSearch(s, q, false)
+	case a.Kind == "date" && a.Intent == "book":
+		return b.bookAnswerDate(s, choice)
+	case a.Kind == "space" && a.Intent == "book":
+		return b.bookStart(s, choice, a.Search, a.Desks)
+	case a.Kind == "space":
+		return b.aboutSpaceID(s, choice, intent.Intent(a.Intent))
+	}
+	s.resp.Notice = s.T("error.old_button")
+	return nil
+}
+
+// aboutSpace answers a question about one named space: details, hours,
+// prices or contacts.
+func (b *Bot) aboutSpace(s *session, r intent.Request) error {
+	switch {
+	case len(r.Candidates) > 1:
+		return b.askSpace(s, string(r.Intent), r.Candidates, 0, nil)
+	case r.Space == "":
+		if len(s.st.Results) > 0 {
+			return b.askSpace(s, string(r.Intent), s.st.Results, 0, nil)
+		}
+		s.reply(Reply{Text: s.T("ask.which_space"), Buttons: b.mainMenu(s)})
+		return nil
+	}
+	return b.aboutSpaceID(s, r.Space, r.Intent)
+}
+
+func (b *Bot) aboutSpaceID(s *session, id string, what intent.Intent) error {
+	if what == intent.Details || what == "" {
+		return b.details(s, id)
+	}
+	sp, err := b.db.Space(s.ctx, id)
+	if err != nil || sp.Status != registry.Approved {
+		s.say(s.T("details.gone"))
+		return nil
+	}
+	var text string
+	name := locales.HTML("<b>" + esc(sp.Name) + "</b>")
+	switch what {
+	case intent.Hours:
+		text = s.T("about.hours", "Name", name, "Hours", sp.Hours.Format(hoursNames(s.l)),
+			"Status", locales.HTML(openStatus(s.l, &sp, s.now, b.db.Calendar)))
+	case intent.Prices:
+		var prices []string
+		if sp.PriceDayCents > 0 {
+			prices = append(prices, s.T("details.price_day", "Price", euro(s.l, sp.PriceDayCents)))
+		}
+		if sp.PriceHalfDayCents > 0 {
+			prices = append(prices, s.T("details.price_half_day", "Price", euro(s.l, sp.PriceHalfDayCents)))
+		}
+		for _, r := range sp.Rooms {
+			if r.PriceHourCents > 0 {
+				prices = append(prices, fmt.Sprintf("%s %s", esc(r.Name), s.T("details.room_price", "Price", euro(s.l, r.PriceHourCents))))
+			}
+		}
+		if len(prices) == 0 {
+			text = s.T("about.no_prices", "Name", name)
+		} else {
+			text = s.T("about.prices", "Name", name, "Prices", locales.HTML(strings.Join(prices, "\n")))
+		}
+	case intent.Contacts:
+		var c []string
+		for _, v := range []string{sp.Phone, sp.Email, sp.Website} {
+			if v != "" {
+				c = append(c, esc(v))
+			}
+		}
+		text = s.T("about.contacts", "Name", name, "Contacts", locales.HTML(strings.Join(c, "\n")),
+			"Address", sp.Address+", "+sp.Comune)
+	}
+	s.reply(Reply{Text: text, Buttons: [][]Button{{
+		{Label: s.T("about.more"), Data: "d:" + sp.ID}, {Label: s.T("details.book"), Data: "b:s:" + sp.ID},
+	}}})
+	return nil
+}

@@ -1,0 +1,134 @@
+// Package locales holds every text the bot shows, one message file per
+// language, embedded, and the go-i18n bundle that reads them.
+package locales
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io/fs"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed active.*.json
+var files embed.FS
+
+// Languages are the languages the bot speaks, the default first.
+var Languages = []string{"it", "en"}
+
+// Default is the language used when the user's is not one of Languages.
+const Default = "it"
+
+// Bundle is the set of all messages in all languages.
+type Bundle struct {
+	b *i18n.Bundle
+}
+
+// New reads the embedded message files.
+func New() (*Bundle, error) {
+	b := i18n.NewBundle(language.Italian)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	names, err := fs.Glob(files, "active.*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if _, err := b.LoadMessageFileFS(files, name); err != nil {
+			return nil, fmt.Errorf("locales: %s: %w", name, err)
+		}
+	}
+	return &Bundle{b: b}, nil
+}
+
+// Match returns the supported language closest to a client's language code
+// ("en-GB" → "en"), or "" when none is close.
+func Match(code string) string {
+	code = strings.ToLower(strings.TrimSpace(code))
+	for _, l := range Languages {
+		if code == l || strings.HasPrefix(code, l+"-") || strings.HasPrefix(code, l+"_") {
+			return l
+		}
+	}
+	return ""
+}
+
+// Localizer gives the messages in one language.
+type Localizer struct {
+	Lang string
+	l    *i18n.Localizer
+}
+
+// For returns the localizer for lang, falling back to Default.
+func (b *Bundle) For(lang string) *Localizer {
+	if Match(lang) == "" {
+		lang = Default
+	}
+	lang = Match(lang)
+	return &Localizer{Lang: lang, l: i18n.NewLocalizer(b.b, lang)}
+}
+
+// T returns message id with the template data (pairs of key, value). A
+// missing message shows its id, which a test rules out.
+func (l *Localizer) T(id string, kv ...any) string {
+	return l.localize(id, nil, kv)
+}
+
+// N returns the plural form of message id for count n; the template sees n
+// as .N besides the given pairs.
+func (l *Localizer) N(id string, n int, kv ...any) string {
+	return l.localize(id, n, append(kv, "N", n))
+}
+
+// HTML is template data that is already HTML and must not be escaped again.
+type HTML string
+
+// The messages are HTML (Telegram's parse mode); every string given as data
+// is escaped, so a space's name or a user's text can never break the markup.
+func (l *Localizer) localize(id string, count any, kv []any) string {
+	data := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := kv[i+1]
+		switch x := v.(type) {
+		case string:
+			v = html.EscapeString(x)
+		case HTML:
+			v = string(x)
+		}
+		data[fmt.Sprint(kv[i])] = v
+	}
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil || s == "" {
+		return id
+	}
+	return s
+}
+
+// IDs returns the message ids of a language's file, for completeness tests.
+func IDs(lang string) (map[string]map[string]string, error) {
+	raw, err := files.ReadFile("active." + lang + ".json")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]string, len(m))
+	for id, v := range m {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[id] = map[string]string{"other": s}
+			continue
+		}
+		var forms map[string]string
+		if err := json.Unmarshal(v, &forms); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", lang, id, err)
+		}
+		out[id] = forms
+	}
+	return out, nil
+}

@@ -1,0 +1,138 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// User is a person talking to the bot.
+type User struct {
+	ID         int64
+	FirstName  string
+	Lang       string     // the language the user chose; "" follows their client
+	Location   *orb.Point // last shared location
+	LocatedAt  time.Time
+	State      string // the conversation's state, JSON owned by the bot
+	Subscribed bool   // receives the comune's announcements
+	Blocked    bool   // blocked the bot: send nothing
+	Created    time.Time
+}
+
+// User returns the user with the given id, or a new one (not stored yet)
+// with that id when there is none.
+func (d *DB) User(ctx context.Context, id int64) (User, error) {
+	u := User{ID: id, State: "{}"}
+	var lat, lon sql.NullFloat64
+	var located sql.NullInt64
+	var created int64
+	err := d.db.QueryRowContext(ctx, `SELECT first_name, lang, lat, lon, located_at, state, subscribed, blocked, created_at
+		FROM users WHERE id = ?`, id).Scan(&u.FirstName, &u.Lang, &lat, &lon, &located, &u.State, &u.Subscribed, &u.Blocked, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		u.Created = d.now()
+		return u, nil
+	}
+	if err != nil {
+		return u, fmt.Errorf("user %d: %w", id, err)
+	}
+	if lat.Valid && lon.Valid {
+		u.Location = &orb.Point{lon.Float64, lat.Float64}
+		u.LocatedAt = time.Unix(located.Int64, 0).In(d.Loc)
+	}
+	u.Created = time.Unix(created, 0).In(d.Loc)
+	return u, nil
+}
+
+// SaveUser stores the user, creating it if needed.
+func (d *DB) SaveUser(ctx context.Context, u User) error {
+	var lat, lon sql.NullFloat64
+	var located sql.NullInt64
+	if u.Location != nil {
+		lat = sql.NullFloat64{Float64: u.Location.Lat(), Valid: true}
+		lon = sql.NullFloat64{Float64: u.Location.Lon(), Valid: true}
+		located = sql.NullInt64{Int64: u.LocatedAt.Unix(), Valid: true}
+	}
+	if u.State == "" {
+		u.State = "{}"
+	}
+	now := d.now().Unix()
+	if u.Created.IsZero() {
+		u.Created = d.now()
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, lat, lon, located_at, state, subscribed, blocked, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang, lat = excluded.lat,
+				lon = excluded.lon, located_at = excluded.located_at, state = excluded.state,
+				subscribed = excluded.subscribed, blocked = excluded.blocked, updated_at = excluded.updated_at`,
+			u.ID, u.FirstName, u.Lang, lat, lon, located, u.State, u.Subscribed, u.Blocked, u.Created.Unix(), now)
+		return err
+	})
+}
+
+// SetBlocked records that a user blocked (or unblocked) the bot.
+func (d *DB) SetBlocked(ctx context.Context, id int64, blocked bool) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET blocked = ?, updated_at = ? WHERE id = ?`, blocked, d.now().Unix(), id)
+		return err
+	})
+}
+
+// Subscribers returns the ids of the users who receive announcements and
+// have not blocked the bot.
+func (d *DB) Subscribers(ctx context.Context) ([]int64, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id FROM users WHERE subscribed = 1 AND blocked = 0 ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Setting returns a stored setting, "" when unset.
+func (d *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting stores a setting.
+func (d *DB) SetSetting(ctx context.Context, key, value string) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
+}
+
+// MarkHandled records that an update from source was handled; it reports
+// false when it already was (a redelivery).
+func (d *DB) MarkHandled(ctx context.Context, source string, updateID int64) (bool, error) {
+	var fresh bool
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `INSERT INTO handled_updates (source, update_id, handled_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, source, updateID, d.now().Unix())
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		fresh = n == 1
+		return err
+	})
+	return fresh, err
+}
