@@ -127,7 +127,7 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 			shown = registry.SetOf(sp.Services.List()[:min(3, len(sp.Services.List()))]...)
 		}
 		fmt.Fprintf(&text, "\n%s\n%s\n%s\n", s.T("results.item", "N", n, "Name", sp.Name, "Comune", sp.Comune, "Distance", distance(s.l, r.Distance)),
-			serviceList(s.l, shown), openStatus(s.l, sp, s.now, b.db.Calendar))
+			serviceList(s.l, shown), b.statusFor(s, sp, &q))
 		buttons = append(buttons, []Button{{Label: fmt.Sprintf("%d · %s", n, sp.Name), Data: "d:" + sp.ID}})
 	}
 	var nav []Button
@@ -143,6 +143,20 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 	buttons = append(buttons, []Button{{Label: s.T("results.filters"), Data: "m:svc"}})
 	s.reply(Reply{Text: strings.TrimRight(text.String(), "\n"), Buttons: buttons, Edit: edit})
 	return nil
+}
+
+// statusFor says when a listed space is open: its hours on the day the
+// search asked about, or whether it is open now.
+func (b *Bot) statusFor(s *session, sp *registry.Space, q *searchState) string {
+	day, ok := q.day()
+	if !ok || q.Now {
+		return openStatus(s.l, sp, s.now, b.db.Calendar)
+	}
+	var spans []string
+	for _, span := range sp.Hours.Spans(day, b.db.Calendar) {
+		spans = append(spans, clock(span.From)+"–"+clock(span.To))
+	}
+	return s.T("open.on_day", "Day", dayName(s.l, s.today(), day), "Spans", strings.Join(spans, ", "))
 }
 
 // describe writes what a search asked for: "con Cobaby vicino a Desio, aperti domani mattina".
@@ -171,7 +185,7 @@ func (b *Bot) describe(s *session, q *searchState) string {
 		parts = append(parts, s.T("describe.centre", "Place", b.centre.Comune))
 	}
 	if q.Now {
-		parts = append(parts, s.T("describe.open_now"))
+		parts = append(parts, ","+s.T("describe.open_now"))
 	}
 	if day, ok := q.day(); ok {
 		when := dayName(s.l, s.today(), day)
@@ -181,9 +195,10 @@ func (b *Bot) describe(s *session, q *searchState) string {
 		case q.Part != "":
 			when += " " + s.T("part."+q.Part)
 		}
-		parts = append(parts, s.T("describe.open_on", "When", when))
+		parts = append(parts, ","+s.T("describe.open_on", "When", when))
 	}
-	return strings.Join(parts, ", ")
+	// "con Cobaby vicino a te, aperti domani mattina"
+	return strings.ReplaceAll(strings.Join(parts, " "), " ,", ", ")
 }
 
 // relaxButtons offer to drop each filter of a search that found nothing.

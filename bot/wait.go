@@ -175,6 +175,9 @@ func (b *Bot) Tick(ctx context.Context) ([]Outgoing, error) {
 			return out, err
 		}
 	}
+	if err := b.db.PruneHandled(ctx, now.AddDate(0, 0, -7)); err != nil {
+		return out, err
+	}
 	offers, err := b.db.ExpireOffers(ctx)
 	if err != nil {
 		return out, err

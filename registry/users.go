@@ -136,3 +136,18 @@ func (d *DB) MarkHandled(ctx context.Context, source string, updateID int64) (bo
 	})
 	return fresh, err
 }
+
+// Handled reports whether an update from source was already handled.
+func (d *DB) Handled(ctx context.Context, source string, updateID int64) (bool, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM handled_updates WHERE source = ? AND update_id = ?`, source, updateID).Scan(&n)
+	return n > 0, err
+}
+
+// PruneHandled forgets the updates handled before t.
+func (d *DB) PruneHandled(ctx context.Context, before time.Time) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM handled_updates WHERE handled_at < ?`, before.Unix())
+		return err
+	})
+}

@@ -1,0 +1,497 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/comune-seregno/coworkbot/locales"
+)
+
+// TelegramConfig is how to reach the Bot API.
+type TelegramConfig struct {
+	Token       string
+	Endpoint    string        // base URL; "/bot<token>/<method>" is appended
+	PollTimeout time.Duration // long-polling timeout; default 30s
+	// Webhook mode, when WebhookURL is set: Telegram posts updates to
+	// WebhookURL, served on Listen, each carrying Secret in the
+	// X-Telegram-Bot-Api-Secret-Token header.
+	WebhookURL string
+	Listen     string
+	Secret     string
+	// Sleep waits before a retry; tests replace it. Default: a timer that
+	// ends early when ctx does.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultEndpoint is the official Bot API.
+const DefaultEndpoint = "https://api.telegram.org"
+
+// Telegram is the Telegram front end: updates in, replies out, through
+// go-telegram-bot-api. Telegram types never leave this file.
+type Telegram struct {
+	bot  *Bot
+	cfg  TelegramConfig
+	api  *tgbotapi.BotAPI // sends, with a client that outlives shutdown briefly
+	poll *tgbotapi.BotAPI // long polls, cancelled by the run context
+	log  *slog.Logger
+}
+
+// ctxClient makes every request of the library carry a context, so that a
+// long poll ends as soon as the bot stops.
+type ctxClient struct {
+	ctx context.Context
+	c   *http.Client
+}
+
+func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r.WithContext(c.ctx)) }
+
+// NewTelegram connects to the Bot API (getMe), retrying while it fails and
+// ctx lasts.
+func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("telegram: no token (set TELEGRAM_BOT_TOKEN or -token)")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	endpoint := strings.TrimRight(cfg.Endpoint, "/") + "/bot%s/%s"
+	sendClient := &http.Client{Timeout: 20 * time.Second}
+	pollClient := ctxClient{ctx: ctx, c: &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}}
+	t := &Telegram{bot: b, cfg: cfg, log: b.log.With("edge", "telegram")}
+	for attempt := 0; ; attempt++ {
+		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, sendClient)
+		if err == nil {
+			t.api = api
+			poll := *api
+			poll.Client = pollClient
+			t.poll = &poll
+			t.log.Info("connected", "bot", api.Self.UserName, "endpoint", cfg.Endpoint)
+			return t, nil
+		}
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {
+			return nil, fmt.Errorf("telegram: the token was refused: %w", err)
+		}
+		t.log.Warn("getMe failed, retrying", "err", err, "attempt", attempt)
+		if err := cfg.Sleep(ctx, backoff(attempt)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// backoff is 1s, 2s, 4s … up to 30s.
+func backoff(attempt int) time.Duration {
+	return min(time.Second<<min(attempt, 5), 30*time.Second)
+}
+
+// Run sets the command menus, then handles updates (long polling, or the
+// webhook) and the bot's own ticks until ctx ends.
+func (t *Telegram) Run(ctx context.Context) error {
+	t.setCommands(ctx)
+	go t.ticker(ctx)
+	if t.cfg.WebhookURL != "" {
+		return t.serveWebhook(ctx)
+	}
+	if _, err := t.call(ctx, 0, tgbotapi.DeleteWebhookConfig{}); err != nil {
+		t.log.Warn("deleteWebhook", "err", err)
+	}
+	return t.pollLoop(ctx)
+}
+
+// setCommands publishes the command menu in each language; the default
+// (no language_code) is Italian.
+func (t *Telegram) setCommands(ctx context.Context) {
+	for _, lang := range append([]string{""}, locales.Languages...) {
+		var cmds []tgbotapi.BotCommand
+		for _, c := range t.bot.Menu(cmp(lang, locales.Default)) {
+			cmds = append(cmds, tgbotapi.BotCommand{Command: c.Command, Description: c.Description})
+		}
+		cfg := tgbotapi.NewSetMyCommands(cmds...)
+		cfg.LanguageCode = lang
+		if _, err := t.call(ctx, 0, cfg); err != nil {
+			t.log.Warn("setMyCommands", "lang", lang, "err", err)
+		}
+	}
+}
+
+func cmp(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+const offsetKey = "telegram.offset"
+
+// pollLoop long-polls getUpdates. Each update is handled before the offset
+// moves past it, and the offset is stored, so a restart neither loses nor
+// repeats an update.
+func (t *Telegram) pollLoop(ctx context.Context) error {
+	stored, err := t.bot.db.Setting(ctx, offsetKey)
+	if err != nil {
+		return err
+	}
+	offset, _ := strconv.Atoi(stored)
+	failures := 0
+	for ctx.Err() == nil {
+		cfg := tgbotapi.NewUpdate(offset)
+		cfg.Timeout = int(t.cfg.PollTimeout / time.Second)
+		cfg.AllowedUpdates = []string{"message", "callback_query"}
+		updates, err := t.poll.GetUpdates(cfg)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			wait := backoff(failures)
+			var apiErr *tgbotapi.Error
+			if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+				wait = time.Duration(apiErr.RetryAfter) * time.Second
+			}
+			failures++
+			t.log.Warn("getUpdates failed", "err", err, "retry_in", wait)
+			if t.cfg.Sleep(ctx, wait) != nil {
+				break
+			}
+			continue
+		}
+		failures = 0
+		for _, u := range updates {
+			t.handleUpdate(ctx, u)
+			offset = u.UpdateID + 1
+			if err := t.bot.db.SetSetting(context.WithoutCancel(ctx), offsetKey, strconv.Itoa(offset)); err != nil {
+				t.log.Error("store offset", "err", err)
+			}
+		}
+	}
+	t.log.Info("stopped polling")
+	return nil
+}
+
+// handleUpdate converts one update, lets the bot answer it and delivers the
+// answer. A bad update is logged and skipped; it never stops the bot.
+func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.log.Error("panic handling update", "update", u.UpdateID, "panic", r)
+		}
+	}()
+	req, chatID, ok := toRequest(u)
+	if !ok {
+		t.log.Debug("ignored update", "update", u.UpdateID)
+		return
+	}
+	// A redelivered update (a webhook retry, a restart before the offset
+	// was stored) is answered once. It is marked after the answer went out:
+	// after a crash a reply may come twice, but is never lost, and bookings
+	// are idempotent by their own keys.
+	if done, err := t.bot.db.Handled(ctx, "telegram", int64(u.UpdateID)); err != nil {
+		t.log.Error("check handled", "update", u.UpdateID, "err", err)
+	} else if done {
+		t.log.Info("update delivered twice, skipped", "update", u.UpdateID)
+		if req.CallbackID != "" {
+			t.call(ctx, req.UserID, tgbotapi.NewCallback(req.CallbackID, ""))
+		}
+		return
+	}
+	resp := t.bot.Handle(ctx, req)
+	sendCtx := context.WithoutCancel(ctx) // finish answering even while stopping
+	if req.CallbackID != "" {
+		if _, err := t.call(sendCtx, req.UserID, tgbotapi.NewCallback(req.CallbackID, stripHTML(resp.Notice))); err != nil {
+			t.log.Warn("answerCallbackQuery", "err", err)
+		}
+	}
+	for _, r := range splitLong(resp.Replies) {
+		if err := t.send(sendCtx, chatID, req.MessageID, r); err != nil {
+			t.log.Warn("reply not delivered", "user", req.UserID, "err", err)
+			if errors.Is(err, errBlocked) {
+				break
+			}
+		}
+	}
+	t.Deliver(sendCtx, resp.Others)
+	if _, err := t.bot.db.MarkHandled(sendCtx, "telegram", int64(u.UpdateID)); err != nil {
+		t.log.Error("mark handled", "update", u.UpdateID, "err", err)
+	}
+}
+
+// toRequest turns a Telegram update into the bot's own Request. Only private
+// chats are served.
+func toRequest(u tgbotapi.Update) (Request, int64, bool) {
+	req := Request{Source: "telegram", UpdateID: int64(u.UpdateID)}
+	switch {
+	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil && u.Message.Chat.IsPrivate():
+		m := u.Message
+		req.UserID, req.FirstName, req.ClientLang = m.From.ID, m.From.FirstName, m.From.LanguageCode
+		switch {
+		case m.Location != nil:
+			req.Location = &orb.Point{m.Location.Longitude, m.Location.Latitude}
+		case m.Venue != nil:
+			req.Location = &orb.Point{m.Venue.Location.Longitude, m.Venue.Location.Latitude}
+		case m.Text != "":
+			req.Text = m.Text
+		default:
+			req.Text = " " // a photo, a sticker...: answered as not understood
+		}
+		return req, m.Chat.ID, true
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		q := u.CallbackQuery
+		req.UserID, req.FirstName, req.ClientLang = q.From.ID, q.From.FirstName, q.From.LanguageCode
+		req.Callback, req.CallbackID = q.Data, q.ID
+		if req.Callback == "" {
+			req.Callback = "n:"
+		}
+		chatID := q.From.ID
+		if q.Message != nil {
+			req.MessageID = q.Message.MessageID
+			if q.Message.Chat != nil {
+				chatID = q.Message.Chat.ID
+			}
+		}
+		return req, chatID, true
+	}
+	return req, 0, false
+}
+
+var errBlocked = errors.New("the user blocked the bot")
+
+// send delivers one reply: a venue, an edit of the pressed message, or a new
+// message with its keyboard.
+func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply) error {
+	if v := r.Venue; v != nil {
+		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
+		return err
+	}
+	if r.Edit && pressed != 0 {
+		edit := tgbotapi.NewEditMessageText(chatID, pressed, r.Text)
+		edit.ParseMode = tgbotapi.ModeHTML
+		edit.DisableWebPagePreview = true
+		if len(r.Buttons) > 0 {
+			kb := inlineKeyboard(r.Buttons)
+			edit.ReplyMarkup = &kb
+		}
+		_, err := t.call(ctx, chatID, edit)
+		var apiErr *tgbotapi.Error
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "message is not modified"):
+			return nil
+		case errors.Is(err, errBlocked):
+			return err
+		}
+		t.log.Info("edit failed, sending anew", "err", err)
+	}
+	msg := tgbotapi.NewMessage(chatID, r.Text)
+	msg.ParseMode = tgbotapi.ModeHTML
+	msg.DisableWebPagePreview = true
+	switch {
+	case len(r.Buttons) > 0:
+		msg.ReplyMarkup = inlineKeyboard(r.Buttons)
+	case len(r.Keyboard) > 0:
+		var rows [][]tgbotapi.KeyboardButton
+		for _, row := range r.Keyboard {
+			var kr []tgbotapi.KeyboardButton
+			for _, k := range row {
+				if k.RequestLocation {
+					kr = append(kr, tgbotapi.NewKeyboardButtonLocation(k.Label))
+				} else {
+					kr = append(kr, tgbotapi.NewKeyboardButton(k.Label))
+				}
+			}
+			rows = append(rows, kr)
+		}
+		kb := tgbotapi.NewReplyKeyboard(rows...)
+		kb.ResizeKeyboard = true
+		msg.ReplyMarkup = kb
+	case r.RemoveKeyboard:
+		msg.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
+	}
+	_, err := t.call(ctx, chatID, msg)
+	return err
+}
+
+func inlineKeyboard(rows [][]Button) tgbotapi.InlineKeyboardMarkup {
+	var out [][]tgbotapi.InlineKeyboardButton
+	for _, row := range rows {
+		var r []tgbotapi.InlineKeyboardButton
+		for _, b := range row {
+			if b.URL != "" {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Label, b.URL))
+			} else {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
+			}
+		}
+		out = append(out, r)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(out...)
+}
+
+// maxAttempts bounds the retries of one call.
+const maxAttempts = 5
+
+// call makes one Bot API request, surviving what a real server does: a 429
+// waits retry_after and tries again, a 5xx or a network error backs off and
+// tries again, a 403 marks the user as having blocked the bot. userID is 0
+// for calls that concern no user.
+func (t *Telegram) call(ctx context.Context, userID int64, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var resp *tgbotapi.APIResponse
+		resp, err = t.api.Request(c)
+		if err == nil {
+			return resp, nil
+		}
+		var apiErr *tgbotapi.Error
+		var wait time.Duration
+		switch {
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests:
+			wait = time.Duration(max(apiErr.RetryAfter, 1)) * time.Second
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden && userID != 0:
+			t.log.Info("user blocked the bot", "user", userID)
+			if err := t.bot.db.SetBlocked(ctx, userID, true); err != nil {
+				t.log.Error("remember blocked user", "user", userID, "err", err)
+			}
+			return nil, fmt.Errorf("%w: %v", errBlocked, err)
+		case errors.As(err, &apiErr) && apiErr.Code >= 500:
+			wait = backoff(attempt)
+		case errors.As(err, &apiErr):
+			return nil, err // 400, 404: retrying will not help
+		case isNetError(err):
+			wait = backoff(attempt)
+		default:
+			return nil, err
+		}
+		t.log.Warn("Bot API call failed, retrying", "err", err, "retry_in", wait, "attempt", attempt+1)
+		if err := t.cfg.Sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+func isNetError(err error) bool {
+	var ne net.Error
+	var se *json.SyntaxError
+	return errors.As(err, &ne) || errors.As(err, &se) || strings.Contains(err.Error(), "EOF")
+}
+
+// Deliver sends messages the bot decided on by itself, skipping people who
+// blocked it.
+func (t *Telegram) Deliver(ctx context.Context, out []Outgoing) {
+	for _, o := range out {
+		u, err := t.bot.db.User(ctx, o.UserID)
+		if err != nil || u.Blocked {
+			continue
+		}
+		for _, r := range splitLong([]Reply{o.Reply}) {
+			r.Edit = false
+			if err := t.send(ctx, o.UserID, 0, r); err != nil {
+				t.log.Warn("message not delivered", "user", o.UserID, "err", err)
+				break
+			}
+		}
+	}
+}
+
+// ticker runs the bot's own work every TickEvery until ctx ends.
+func (t *Telegram) ticker(ctx context.Context) {
+	tick := time.NewTicker(TickEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			out, err := t.bot.Tick(ctx)
+			if err != nil {
+				t.log.Error("tick", "err", err)
+			}
+			t.Deliver(ctx, out)
+		}
+	}
+}
+
+// serveWebhook registers the webhook and serves it until ctx ends. Requests
+// without the secret token are refused.
+func (t *Telegram) serveWebhook(ctx context.Context) error {
+	if t.cfg.Secret == "" {
+		var b [24]byte
+		rand.Read(b[:])
+		t.cfg.Secret = hex.EncodeToString(b[:])
+	}
+	params := tgbotapi.Params{"url": t.cfg.WebhookURL, "secret_token": t.cfg.Secret}
+	params.AddNonEmpty("allowed_updates", `["message","callback_query"]`)
+	if _, err := t.api.MakeRequest("setWebhook", params); err != nil {
+		return fmt.Errorf("setWebhook: %w", err)
+	}
+	ln, err := net.Listen("tcp", t.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: t.WebhookHandler(ctx), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	t.log.Info("webhook listening", "addr", ln.Addr().String(), "url", t.cfg.WebhookURL)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// WebhookHandler answers Telegram's webhook posts: it checks the secret
+// token header, then handles the update.
+func (t *Telegram) WebhookHandler(ctx context.Context) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(t.cfg.Secret)) != 1 {
+			http.Error(w, "forbidden", http.StatusUnauthorized)
+			return
+		}
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		var u tgbotapi.Update
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&u); err != nil {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		t.handleUpdate(ctx, u)
+		w.WriteHeader(http.StatusOK)
+	})
+}

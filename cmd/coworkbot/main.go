@@ -1,0 +1,306 @@
+// Command coworkbot runs the Comune di Seregno's coworking bot: a console
+// chat, the Telegram bot, and the clerk's import and export of the list.
+//
+//	coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now TIME]
+//	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
+//	coworkbot import -db PATH FILE
+//	coworkbot export -db PATH -format geojson|csv [-o FILE]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/comune-seregno/coworkbot/bot"
+	"github.com/comune-seregno/coworkbot/locales"
+	"github.com/comune-seregno/coworkbot/registry"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var u usageError
+	switch {
+	case errors.As(err, &u):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "coworkbot:", err)
+		os.Exit(1)
+	}
+}
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+const usage = `usage:
+  coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00]
+  coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
+  coworkbot import -db PATH FILE.geojson|FILE.csv
+  coworkbot export -db PATH -format geojson|csv [-o FILE]`
+
+// run is the whole program; tests call it with their own arguments and streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError(usage)
+	}
+	switch args[0] {
+	case "chat":
+		return runChat(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError(fmt.Sprintf("unknown command %q\n%s", args[0], usage))
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("coworkbot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usageError(usage)
+		}
+		return usageError(err.Error())
+	}
+	return nil
+}
+
+// openDB opens the database at path or, when path is empty, a throw-away
+// copy of the demo registry; the returned func closes (and removes) it.
+func openDB(ctx context.Context, path string, log *slog.Logger) (*registry.DB, func(), error) {
+	if path != "" {
+		db, err := registry.Open(ctx, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
+	dir, err := os.MkdirTemp("", "coworkbot-demo-")
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := registry.Open(ctx, filepath.Join(dir, "demo.db"))
+	if err == nil {
+		err = db.LoadDemo(ctx)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	log.Info("running on the demo registry (fictional spaces), in a throw-away copy", "path", db.Path())
+	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
+}
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("chat", stderr)
+	dbPath := fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)")
+	user := fs.Int64("user", 1, "your user id: the same id on the same database is the same person")
+	name := fs.String("name", "", "your first name")
+	lang := fs.String("lang", "it", "your client's language: it or en")
+	now := fs.String("now", "", "fix the clock, e.g. 2026-12-02T10:00 (Europe/Rome)")
+	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
+	verbose := fs.Bool("v", false, "log what the bot does on standard error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if locales.Match(*lang) == "" {
+		return usageError(fmt.Sprintf("-lang %q: want it or en", *lang))
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	db, closeDB, err := openDB(ctx, *dbPath, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if *now != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", *now, registry.Rome)
+		if err != nil {
+			return usageError(fmt.Sprintf("-now %q: want a time like 2026-12-02T10:00", *now))
+		}
+		db.Now = func() time.Time { return t }
+	}
+	b, err := bot.New(bot.Config{DB: db, Centre: *centre, Log: log})
+	if err != nil {
+		return err
+	}
+	c := &bot.Console{Bot: b, UserID: *user, FirstName: *name, Lang: *lang, In: stdin, Out: stdout}
+	return c.Run(ctx)
+}
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	dbPath := fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)")
+	token := fs.String("token", os.Getenv("TELEGRAM_BOT_TOKEN"), "bot token (default $TELEGRAM_BOT_TOKEN)")
+	endpoint := fs.String("api-endpoint", bot.DefaultEndpoint, "Bot API server; /bot<token>/<method> is appended")
+	pollTimeout := fs.Duration("poll-timeout", 30*time.Second, "long-polling timeout")
+	webhookURL := fs.String("webhook-url", "", "public HTTPS URL of the webhook (webhook mode instead of long polling)")
+	listen := fs.String("listen", ":8443", "address the webhook server listens on")
+	secret := fs.String("webhook-secret", os.Getenv("TELEGRAM_WEBHOOK_SECRET"), "secret token Telegram sends with each webhook call (default: random)")
+	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, closeDB, err := openDB(ctx, *dbPath, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	b, err := bot.New(bot.Config{DB: db, Centre: *centre, Log: log})
+	if err != nil {
+		return err
+	}
+	tg, err := bot.NewTelegram(ctx, b, bot.TelegramConfig{Token: *token, Endpoint: *endpoint, PollTimeout: *pollTimeout,
+		WebhookURL: *webhookURL, Listen: *listen, Secret: *secret})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	return tg.Run(ctx)
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import", stderr)
+	dbPath := fs.String("db", "", "registry database to write (required)")
+	lang := fs.String("lang", "it", "language of the messages: it or en")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dbPath == "" || fs.NArg() != 1 {
+		return usageError("usage: coworkbot import -db PATH FILE.geojson|FILE.csv")
+	}
+	texts, err := locales.New()
+	if err != nil {
+		return err
+	}
+	l := texts.For(*lang)
+	file := fs.Arg(0)
+	format := registry.FormatOf(file)
+	if format == "" {
+		return errors.New(plain(l.T("import.unknown_format", "File", file)))
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return errors.New(plain(l.T("import.unreadable", "File", file, "Err", err.Error())))
+	}
+	defer f.Close()
+	db, err := registry.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.Import(ctx, f, format)
+	var probs registry.Problems
+	if errors.As(err, &probs) {
+		for _, p := range probs {
+			fmt.Fprintln(stderr, plain(problemText(l, p)))
+		}
+		return errors.New(plain(l.N("import.refused", len(probs), "File", file)))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, plain(l.T("import.done", "File", file, "Added", res.Added, "Updated", res.Updated, "Unchanged", res.Unchanged)))
+	if len(res.KeptSuspended) > 0 {
+		fmt.Fprintln(stdout, plain(l.T("import.kept_suspended", "IDs", strings.Join(res.KeptSuspended, ", "))))
+	}
+	return nil
+}
+
+// problemText writes one import problem in the clerk's language.
+func problemText(l *locales.Localizer, p registry.Problem) string {
+	where := ""
+	switch {
+	case p.Record > 0 && p.Line > 0:
+		where = l.T("import.where_line", "Record", p.Record, "Line", p.Line)
+	case p.Record > 0:
+		where = l.T("import.where", "Record", p.Record)
+	case p.Line > 0:
+		where = l.T("import.where_header", "Line", p.Line)
+	}
+	if p.ID != "" {
+		where += " [" + p.ID + "]"
+	}
+	field := ""
+	if p.Field != "" {
+		field = l.T("import.field", "Field", p.Field)
+	}
+	return l.T("import.problem", "Where", where, "Field", field, "What", locales.HTML(l.T("problem."+p.Code, "Value", p.Value)))
+}
+
+// plain turns a message into terminal text.
+func plain(s string) string {
+	return html.UnescapeString(strings.NewReplacer("<b>", "", "</b>", "", "<i>", "", "</i>", "").Replace(s))
+}
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	dbPath := fs.String("db", "", "registry database to read (required)")
+	format := fs.String("format", "geojson", "geojson or csv")
+	out := fs.String("o", "", "write to this file instead of standard output")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dbPath == "" || fs.NArg() != 0 {
+		return usageError("usage: coworkbot export -db PATH -format geojson|csv [-o FILE]")
+	}
+	f := registry.Format(*format)
+	if f != registry.GeoJSON && f != registry.CSV {
+		return usageError(fmt.Sprintf("-format %q: want geojson or csv", *format))
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	db, err := registry.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *out == "" {
+		return db.Export(ctx, stdout, f)
+	}
+	// Write beside the target and rename, so a failed export leaves no half file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := db.Export(ctx, tmp, f); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), *out)
+}

@@ -1,0 +1,99 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Closure is a stretch of days a provider closes a space, whatever its
+// hours say: no booking can be made for them.
+type Closure struct {
+	ID          int64
+	SpaceID     string
+	First, Last time.Time // calendar dates, both included
+	Note        string    // the provider's words, shown to whoever asks
+}
+
+// AddClosure closes a space from c.First to c.Last. Bookings already made
+// for those days stay: SpaceBookings lists them for the provider.
+func (d *DB) AddClosure(ctx context.Context, c Closure) (Closure, error) {
+	first, last := dayKey(c.First), dayKey(c.Last)
+	if c.First.IsZero() || c.Last.IsZero() || last < first {
+		return Closure{}, fmt.Errorf("closure %s to %s: %w", first, last, ErrInvalid)
+	}
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := getSpace(ctx, tx, c.SpaceID); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `INSERT INTO closures (space_id, first_day, last_day, note, created_at) VALUES (?, ?, ?, ?, ?)`,
+			c.SpaceID, first, last, c.Note, d.now().Unix())
+		if err != nil {
+			return err
+		}
+		c.ID, err = r.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return Closure{}, err
+	}
+	c.First, _ = d.dayOf(first)
+	c.Last, _ = d.dayOf(last)
+	return c, nil
+}
+
+// RemoveClosure reopens what a closure closed. It does not offer the days
+// to the waitlist: ExpireOffers does not look at them either, as nobody could
+// join a waitlist for a closed day.
+func (d *DB) RemoveClosure(ctx context.Context, id int64) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return fmt.Errorf("closure %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// Closures returns a space's closures that end on or after from, soonest
+// first.
+func (d *DB) Closures(ctx context.Context, spaceID string, from time.Time) ([]Closure, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, space_id, first_day, last_day, note FROM closures
+		WHERE space_id = ? AND last_day >= ? ORDER BY first_day, id`, spaceID, dayKey(from))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Closure{}
+	for rows.Next() {
+		var c Closure
+		var first, last string
+		if err := rows.Scan(&c.ID, &c.SpaceID, &first, &last, &c.Note); err != nil {
+			return nil, err
+		}
+		if c.First, err = d.dayOf(first); err != nil {
+			return nil, err
+		}
+		if c.Last, err = d.dayOf(last); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// closedOn reports whether a closure covers the day.
+func closedOn(ctx context.Context, q queryer, spaceID, day string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM closures WHERE space_id = ? AND first_day <= ? AND last_day >= ? LIMIT 1`,
+		spaceID, day, day).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}

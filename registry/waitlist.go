@@ -1,0 +1,406 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// WaitStatus is where a waitlist entry stands.
+type WaitStatus string
+
+// The statuses of a waitlist entry. Only waiting entries are in line.
+const (
+	Waiting  WaitStatus = "waiting"
+	Offered  WaitStatus = "offered"
+	Booked   WaitStatus = "booked"
+	Declined WaitStatus = "declined"
+	Expired  WaitStatus = "expired"
+	Left     WaitStatus = "left"
+)
+
+// WaitEntry is a person waiting for desks in a full slot.
+type WaitEntry struct {
+	ID       int64
+	UserID   int64
+	SpaceID  string
+	Day      time.Time // midnight in Rome
+	Slot     Slot
+	From, To int
+	Desks    int
+	Status   WaitStatus
+	Created  time.Time
+}
+
+// OfferStatus is where an offer stands.
+type OfferStatus string
+
+// The statuses of an offer.
+const (
+	OfferOpen     OfferStatus = "open"
+	OfferAccepted OfferStatus = "accepted"
+	OfferDeclined OfferStatus = "declined"
+	OfferExpired  OfferStatus = "expired"
+)
+
+// Offer is a place freed for the one first in line whose request fits. The
+// desks are held for them, and for nobody else, until Expires.
+type Offer struct {
+	ID        int64
+	Entry     WaitEntry
+	Status    OfferStatus
+	Created   time.Time
+	Expires   time.Time // BookingRules.OfferFor after Created, never past the slot's start
+	BookingID int64     // once accepted
+}
+
+// JoinWaitlist puts a person in line for a full slot. The request must pass
+// every rule of Book but capacity; a slot that has room gives ErrConflict
+// (book it instead). Joining twice returns the entry already in line.
+func (d *DB) JoinWaitlist(ctx context.Context, req Request) (WaitEntry, error) {
+	if req.RoomID != "" {
+		return WaitEntry{}, fmt.Errorf("waitlist for a room: %w", ErrInvalid)
+	}
+	idx, err := d.currentIndex(ctx)
+	if err != nil {
+		return WaitEntry{}, err
+	}
+	now := d.now()
+	var e WaitEntry
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := d.check(ctx, tx, idx, req, now)
+		if err != nil {
+			return err
+		}
+		e, err = d.entryWhere(ctx, tx, `user_id = ? AND space_id = ? AND day = ? AND start_min = ? AND end_min = ?
+			AND status IN ('waiting', 'offered')`, req.UserID, p.space.ID, p.day, p.from, p.to)
+		if err == nil || !isNotFound(err) {
+			return err
+		}
+		left, err := leftIn(ctx, tx, &p.space, p.day, p.from, p.to, now, 0)
+		if err != nil {
+			return err
+		}
+		if left >= p.desks {
+			return fmt.Errorf("%d desks left, book them: %w", left, ErrConflict)
+		}
+		r, err := tx.ExecContext(ctx, `INSERT INTO waitlist (user_id, space_id, day, slot, start_min, end_min, desks, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?)`, req.UserID, p.space.ID, p.day, p.slot, p.from, p.to, p.desks, now.Unix())
+		if err != nil {
+			return err
+		}
+		id, err := r.LastInsertId()
+		if err != nil {
+			return err
+		}
+		e, err = d.entryWhere(ctx, tx, `id = ?`, id)
+		return err
+	})
+	return e, err
+}
+
+// LeaveWaitlist takes a person out of line. An offer they held goes to the
+// next in line: the offers made are returned.
+func (d *DB) LeaveWaitlist(ctx context.Context, userID, entryID int64) ([]Offer, error) {
+	now := d.now()
+	var offers []Offer
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		offers = nil
+		e, err := d.entryWhere(ctx, tx, `id = ?`, entryID)
+		if err != nil {
+			return err
+		}
+		if e.UserID != userID {
+			return fmt.Errorf("waitlist entry %d is not theirs: %w", entryID, ErrForbidden)
+		}
+		if e.Status != Waiting && e.Status != Offered {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'left' WHERE id = ?`, entryID); err != nil {
+			return err
+		}
+		if e.Status == Offered {
+			if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'declined' WHERE entry_id = ? AND status = 'open'`, entryID); err != nil {
+				return err
+			}
+			offers, err = d.offerNext(ctx, tx, e.SpaceID, dayKey(e.Day), now)
+		}
+		return err
+	})
+	return offers, err
+}
+
+// Waitlist returns a person's entries still in line or holding an offer.
+func (d *DB) Waitlist(ctx context.Context, userID int64) ([]WaitEntry, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+entryColumns+` FROM waitlist
+		WHERE user_id = ? AND status IN ('waiting', 'offered') ORDER BY day, start_min, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []WaitEntry{}
+	for rows.Next() {
+		e, err := d.scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AcceptOffer books what an open offer holds, as an ordinary booking (every
+// rule checked again) in the same transaction that closes the offer.
+// Accepting twice returns the same booking; an expired or declined offer is
+// refused with ReasonOfferExpired.
+func (d *DB) AcceptOffer(ctx context.Context, userID, offerID int64) (Booking, error) {
+	idx, err := d.currentIndex(ctx)
+	if err != nil {
+		return Booking{}, err
+	}
+	now := d.now()
+	var b Booking
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		o, err := d.offerWhere(ctx, tx, `o.id = ?`, offerID)
+		if err != nil {
+			return err
+		}
+		if o.Entry.UserID != userID {
+			return fmt.Errorf("offer %d is not theirs: %w", offerID, ErrForbidden)
+		}
+		switch {
+		case o.Status == OfferAccepted:
+			b, err = bookingWhere(ctx, tx, d, `id = ?`, o.BookingID)
+			return err
+		case o.Status != OfferOpen || !now.Before(o.Expires):
+			return refuse(ReasonOfferExpired)
+		}
+		e := o.Entry
+		b, err = d.bookTx(ctx, tx, idx, Request{Key: "offer:" + strconv.FormatInt(o.ID, 10), UserID: userID, SpaceID: e.SpaceID,
+			Day: e.Day, Slot: Hours, From: e.From, To: e.To, Desks: e.Desks}, now, o.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET slot = ? WHERE id = ?`, e.Slot, b.ID); err != nil {
+			return err
+		}
+		b.Slot = e.Slot
+		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'accepted', booking_id = ? WHERE id = ?`, b.ID, o.ID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE waitlist SET status = 'booked' WHERE id = ?`, e.ID)
+		return err
+	})
+	return b, err
+}
+
+// DeclineOffer gives an open offer up; the place goes to the next in line,
+// and the offers made are returned. Declining twice is not an error.
+func (d *DB) DeclineOffer(ctx context.Context, userID, offerID int64) ([]Offer, error) {
+	now := d.now()
+	var offers []Offer
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		offers = nil
+		o, err := d.offerWhere(ctx, tx, `o.id = ?`, offerID)
+		if err != nil {
+			return err
+		}
+		if o.Entry.UserID != userID {
+			return fmt.Errorf("offer %d is not theirs: %w", offerID, ErrForbidden)
+		}
+		switch o.Status {
+		case OfferAccepted:
+			return fmt.Errorf("offer %d already accepted, cancel the booking: %w", offerID, ErrConflict)
+		case OfferDeclined, OfferExpired:
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'declined' WHERE id = ?`, o.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'declined' WHERE id = ?`, o.Entry.ID); err != nil {
+			return err
+		}
+		offers, err = d.offerNext(ctx, tx, o.Entry.SpaceID, dayKey(o.Entry.Day), now)
+		return err
+	})
+	return offers, err
+}
+
+// ExpireOffers closes the offers whose time is up, takes out of line those
+// whose slot has begun, and offers the places so freed to the next in line.
+// The bot's ticker calls it and sends the offers returned.
+func (d *DB) ExpireOffers(ctx context.Context) ([]Offer, error) {
+	now := d.now()
+	var offers []Offer
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		offers = nil
+		rows, err := tx.QueryContext(ctx, `SELECT o.id, w.id, w.space_id, w.day FROM offers o JOIN waitlist w ON w.id = o.entry_id
+			WHERE o.status = 'open' AND o.expires_at <= ?`, now.Unix())
+		if err != nil {
+			return err
+		}
+		type spaceDay struct{ space, day string }
+		freed := map[spaceDay]bool{}
+		var offerIDs, entryIDs []int64
+		for rows.Next() {
+			var oid, eid int64
+			var sd spaceDay
+			if err := rows.Scan(&oid, &eid, &sd.space, &sd.day); err != nil {
+				rows.Close()
+				return err
+			}
+			offerIDs, entryIDs = append(offerIDs, oid), append(entryIDs, eid)
+			freed[sd] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range offerIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'expired' WHERE id = ?`, offerIDs[i]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'expired' WHERE id = ?`, entryIDs[i]); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'expired' WHERE status = 'waiting' AND day < ?`, dayKey(now)); err != nil {
+			return err
+		}
+		keys := make([]spaceDay, 0, len(freed))
+		for k := range freed {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			return keys[i].space < keys[j].space || (keys[i].space == keys[j].space && keys[i].day < keys[j].day)
+		})
+		for _, k := range keys {
+			more, err := d.offerNext(ctx, tx, k.space, k.day, now)
+			if err != nil {
+				return err
+			}
+			offers = append(offers, more...)
+		}
+		return nil
+	})
+	return offers, err
+}
+
+// offerNext offers the room free at a space on a day to those waiting, in
+// line order: each one whose request fits now gets an offer, which holds its
+// desks, so nobody is offered a place already offered to someone else.
+// Entries whose slot has begun leave the line.
+func (d *DB) offerNext(ctx context.Context, tx *sql.Tx, spaceID, day string, now time.Time) ([]Offer, error) {
+	offers := []Offer{}
+	s, err := getSpace(ctx, tx, spaceID)
+	if err != nil || s.Status != Approved {
+		return offers, err
+	}
+	if closed, err := closedOn(ctx, tx, spaceID, day); err != nil || closed {
+		return offers, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+entryColumns+` FROM waitlist WHERE space_id = ? AND day = ? AND status = 'waiting' ORDER BY id`, spaceID, day)
+	if err != nil {
+		return nil, err
+	}
+	var line []WaitEntry
+	for rows.Next() {
+		e, err := d.scanEntry(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		line = append(line, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, e := range line {
+		start := wallClock(e.Day, e.From)
+		if !now.Before(start) {
+			if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'expired' WHERE id = ?`, e.ID); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		left, err := leftIn(ctx, tx, &s, day, e.From, e.To, now, 0)
+		if err != nil {
+			return nil, err
+		}
+		if left < e.Desks {
+			continue
+		}
+		expires := now.Add(d.Rules.offerFor())
+		if expires.After(start) {
+			expires = start
+		}
+		r, err := tx.ExecContext(ctx, `INSERT INTO offers (entry_id, status, created_at, expires_at) VALUES (?, 'open', ?, ?)`,
+			e.ID, now.Unix(), expires.Unix())
+		if err != nil {
+			return nil, err
+		}
+		id, err := r.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered' WHERE id = ?`, e.ID); err != nil {
+			return nil, err
+		}
+		e.Status = Offered
+		offers = append(offers, Offer{ID: id, Entry: e, Status: OfferOpen, Created: now.Truncate(time.Second),
+			Expires: time.Unix(expires.Unix(), 0).In(d.Loc)})
+	}
+	return offers, nil
+}
+
+const entryColumns = `id, user_id, space_id, day, slot, start_min, end_min, desks, status, created_at`
+
+func (d *DB) scanEntry(r scanner) (WaitEntry, error) {
+	var e WaitEntry
+	var day string
+	var created int64
+	if err := r.Scan(&e.ID, &e.UserID, &e.SpaceID, &day, &e.Slot, &e.From, &e.To, &e.Desks, &e.Status, &created); err != nil {
+		return WaitEntry{}, err
+	}
+	var err error
+	e.Day, err = d.dayOf(day)
+	e.Created = time.Unix(created, 0).In(d.Loc)
+	return e, err
+}
+
+func (d *DB) entryWhere(ctx context.Context, q queryer, where string, args ...any) (WaitEntry, error) {
+	e, err := d.scanEntry(q.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM waitlist WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return WaitEntry{}, fmt.Errorf("waitlist entry %v: %w", args, ErrNotFound)
+	}
+	return e, err
+}
+
+func (d *DB) offerWhere(ctx context.Context, q queryer, where string, args ...any) (Offer, error) {
+	var o Offer
+	var day string
+	var created, entryCreated, expires int64
+	var booking sql.NullInt64
+	e := &o.Entry
+	err := q.QueryRowContext(ctx, `SELECT o.id, o.status, o.created_at, o.expires_at, o.booking_id,
+		w.id, w.user_id, w.space_id, w.day, w.slot, w.start_min, w.end_min, w.desks, w.status, w.created_at
+		FROM offers o JOIN waitlist w ON w.id = o.entry_id WHERE `+where, args...).Scan(
+		&o.ID, &o.Status, &created, &expires, &booking,
+		&e.ID, &e.UserID, &e.SpaceID, &day, &e.Slot, &e.From, &e.To, &e.Desks, &e.Status, &entryCreated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Offer{}, fmt.Errorf("offer %v: %w", args, ErrNotFound)
+	}
+	if err != nil {
+		return Offer{}, err
+	}
+	o.Created, o.Expires = time.Unix(created, 0).In(d.Loc), time.Unix(expires, 0).In(d.Loc)
+	e.Created = time.Unix(entryCreated, 0).In(d.Loc)
+	o.BookingID = booking.Int64
+	e.Day, err = d.dayOf(day)
+	return o, err
+}
