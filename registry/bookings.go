@@ -317,80 +317,130 @@ func (d *DB) Book(ctx context.Context, req Request) (Booking, error) {
 	if strings.TrimSpace(req.Key) == "" {
 		return Booking{}, fmt.Errorf("booking without a key: %w", ErrInvalid)
 	}
-	idx, err := d.currentIndex(ctx)
+	idx, err := d.bookingIndex(ctx)
 	if err != nil {
 		return Booking{}, err
 	}
 	now := d.now()
 	var b Booking
+	stale := false
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
-		b, err = d.bookTx(ctx, tx, idx, req, now, 0)
+		b, stale, err = d.bookTx(ctx, tx, idx, req, now, 0)
 		return err
 	})
+	if stale {
+		// The list moved since the index was built: rebuild it now, outside
+		// the transaction, so that the next booking takes the fast path.
+		if _, ierr := d.currentIndex(ctx); ierr != nil && err == nil {
+			err = ierr
+		}
+	}
 	return b, err
 }
 
-// bookTx is Book inside tx; holder is the offer whose held desks are the
-// request's own (0 for none).
-func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request, now time.Time, holder int64) (Booking, error) {
-	if b, err := bookingWhere(ctx, tx, d, `key = ?`, req.Key); err == nil {
-		if b.UserID != req.UserID || b.SpaceID != req.SpaceID || b.RoomID != req.RoomID || b.Day.Format(time.DateOnly) != dayKey(req.Day) {
-			return Booking{}, fmt.Errorf("key %q already used for another booking: %w", req.Key, ErrConflict)
-		}
-		return b, nil
-	} else if !isNotFound(err) {
-		return Booking{}, err
+// bookingIndex returns the search index as it is, building it only if
+// there is none: the transaction checks that it is current.
+func (d *DB) bookingIndex(ctx context.Context) (*spaceIndex, error) {
+	d.mu.Lock()
+	idx := d.index
+	d.mu.Unlock()
+	if idx != nil {
+		return idx, nil
 	}
-	p, err := d.check(ctx, tx, idx, req, now)
+	return d.currentIndex(ctx)
+}
+
+// bookTx is Book inside tx; holder is the offer whose held desks are the
+// request's own (0 for none). stale reports that idx was out of date.
+func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request, now time.Time, holder int64) (b Booking, stale bool, err error) {
+	f, err := readFacts(ctx, tx, req, now)
 	if err != nil {
-		return Booking{}, err
+		return Booking{}, false, err
+	}
+	if f.existing.Valid {
+		b, err := bookingWhere(ctx, tx, d, `id = ?`, f.existing.Int64)
+		if err != nil {
+			return Booking{}, false, err
+		}
+		if b.UserID != req.UserID || b.SpaceID != req.SpaceID || b.RoomID != req.RoomID || dayKey(b.Day) != dayKey(req.Day) {
+			return Booking{}, false, fmt.Errorf("key %q already used for another booking: %w", req.Key, ErrConflict)
+		}
+		return b, false, nil
+	}
+	stale = idx == nil || f.version != idx.version
+	p, err := d.check(ctx, tx, idx, req, now, f)
+	if err != nil {
+		return Booking{}, stale, err
 	}
 	if req.RoomID != "" {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE space_id = ? AND room_id = ? AND day = ?
 			AND status = 'confirmed' AND start_min < ? AND end_min > ?`, p.space.ID, req.RoomID, p.day, p.to, p.from).Scan(&n); err != nil {
-			return Booking{}, err
+			return Booking{}, stale, err
 		}
 		if n > 0 {
-			return Booking{}, refuse(ReasonRoomTaken)
+			return Booking{}, stale, refuse(ReasonRoomTaken)
 		}
 	} else {
 		left, err := leftIn(ctx, tx, &p.space, p.day, p.from, p.to, now, holder)
 		if err != nil {
-			return Booking{}, err
+			return Booking{}, stale, err
 		}
 		if left < p.desks {
-			return Booking{}, &Refusal{Reason: ReasonFull, Left: max(left, 0)}
+			return Booking{}, stale, &Refusal{Reason: ReasonFull, Left: max(left, 0)}
 		}
 	}
-	b := Booking{Key: req.Key, UserID: req.UserID, SpaceID: p.space.ID, RoomID: req.RoomID, Slot: p.slot,
+	b = Booking{Key: req.Key, UserID: req.UserID, SpaceID: p.space.ID, RoomID: req.RoomID, Slot: p.slot,
 		From: p.from, To: p.to, Desks: p.desks, Status: Confirmed, Created: now.Truncate(time.Second)}
 	if b.Day, err = d.dayOf(p.day); err != nil {
-		return Booking{}, err
+		return Booking{}, stale, err
 	}
 	for attempt := 0; ; attempt++ {
 		if b.Code, err = newCode(); err != nil {
-			return Booking{}, err
+			return Booking{}, stale, err
 		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO bookings (code, key, user_id, space_id, room_id, day, slot, start_min, end_min, desks, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?)`,
 			b.Code, b.Key, b.UserID, b.SpaceID, b.RoomID, p.day, b.Slot, b.From, b.To, b.Desks, now.Unix())
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique && attempt < 8 {
-			continue // the code was taken: draw another
+			continue // the code was taken (the key was checked above): draw another
 		}
 		if err != nil {
-			return Booking{}, err
+			return Booking{}, stale, err
 		}
 		b.ID, err = r.LastInsertId()
-		return b, err
+		return b, stale, err
 	}
+}
+
+// facts are what the rules need from the database, read in one query
+// (each statement costs a prepare, and a booking is mostly statements).
+type facts struct {
+	version      int64          // spaces_version, to trust the index
+	existing     sql.NullInt64  // the booking already made with the key
+	closureNote  sql.NullString // a closure covering the day
+	closureUntil sql.NullString
+	active       int // the person's upcoming confirmed bookings
+}
+
+func readFacts(ctx context.Context, tx *sql.Tx, req Request, now time.Time) (facts, error) {
+	var f facts
+	day, today, minute := dayKey(req.Day), dayKey(now), minuteOf(now)
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT value FROM meta WHERE key = 'spaces_version'),
+		(SELECT id FROM bookings WHERE key = ?),
+		(SELECT note FROM closures WHERE space_id = ?2 AND first_day <= ?3 AND last_day >= ?3 ORDER BY last_day DESC LIMIT 1),
+		(SELECT last_day FROM closures WHERE space_id = ?2 AND first_day <= ?3 AND last_day >= ?3 ORDER BY last_day DESC LIMIT 1),
+		(SELECT count(*) FROM bookings WHERE user_id = ?4 AND status = 'confirmed' AND (day > ?5 OR (day = ?5 AND end_min > ?6)))`,
+		req.Key, req.SpaceID, day, req.UserID, today, minute).Scan(&f.version, &f.existing, &f.closureNote, &f.closureUntil, &f.active)
+	return f, err
 }
 
 // check applies every rule but capacity to req, in the order a person would
 // want to hear them.
-func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request, now time.Time) (plan, error) {
-	s, err := d.spaceInTx(ctx, tx, idx, req.SpaceID)
+func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request, now time.Time, f facts) (plan, error) {
+	s, err := d.spaceInTx(ctx, tx, idx, req.SpaceID, f.version)
 	if err != nil {
 		return plan{}, err
 	}
@@ -447,15 +497,12 @@ func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request
 		}
 		return plan{}, refuse(ReasonClosedDay)
 	}
-	var note, last string
-	err = tx.QueryRowContext(ctx, `SELECT note, last_day FROM closures WHERE space_id = ? AND first_day <= ? AND last_day >= ?
-		ORDER BY last_day DESC LIMIT 1`, s.ID, p.day, p.day).Scan(&note, &last)
-	switch {
-	case err == nil:
-		until, _ := d.dayOf(last)
-		return plan{}, &Refusal{Reason: ReasonClosure, Closure: note, Until: until}
-	case !errors.Is(err, sql.ErrNoRows):
-		return plan{}, err
+	if f.closureNote.Valid {
+		until, err := d.dayOf(f.closureUntil.String)
+		if err != nil {
+			return plan{}, err
+		}
+		return plan{}, &Refusal{Reason: ReasonClosure, Closure: f.closureNote.String, Until: until}
 	}
 	if p.slot == Hours {
 		if !s.Hours.Always() && !within(spans, p.from, p.to) {
@@ -471,32 +518,22 @@ func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request
 	if p.day == today && p.to <= minuteOf(now) {
 		return plan{}, refuse(ReasonPast)
 	}
-	var active int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE user_id = ? AND status = 'confirmed'
-		AND (day > ? OR (day = ? AND end_min > ?))`, req.UserID, today, today, minuteOf(now)).Scan(&active); err != nil {
-		return plan{}, err
-	}
-	if active >= d.Rules.maxActive() {
+	if f.active >= d.Rules.maxActive() {
 		return plan{}, &Refusal{Reason: ReasonLimit, Max: d.Rules.maxActive()}
 	}
 	return p, nil
 }
 
-// spaceInTx reads a space inside tx, from the search index when the list has
-// not moved since it was built (the common case, and one query), from the
-// tables otherwise. The index holds no rooms; check reads them itself.
-func (d *DB) spaceInTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, id string) (Space, error) {
-	if idx != nil {
-		var version int64
-		if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'spaces_version'`).Scan(&version); err != nil {
-			return Space{}, err
-		}
-		if version == idx.version {
-			// loadSpaces orders by id, so the index's spaces are sorted.
-			i := sort.Search(len(idx.spaces), func(i int) bool { return idx.spaces[i].ID >= id })
-			if i < len(idx.spaces) && idx.spaces[i].ID == id {
-				return idx.spaces[i], nil
-			}
+// spaceInTx reads a space inside tx: from the search index when the list
+// has not moved since it was built (version is read in the same
+// transaction), from the tables otherwise. The index holds no rooms; check
+// reads them itself.
+func (d *DB) spaceInTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, id string, version int64) (Space, error) {
+	if idx != nil && version == idx.version {
+		// loadSpaces orders by id, so the index's spaces are sorted.
+		i := sort.Search(len(idx.spaces), func(i int) bool { return idx.spaces[i].ID >= id })
+		if i < len(idx.spaces) && idx.spaces[i].ID == id {
+			return idx.spaces[i], nil
 		}
 	}
 	s, err := getSpace(ctx, tx, id)

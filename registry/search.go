@@ -187,7 +187,7 @@ func (idx *spaceIndex) search(q Query, cal hoursCalendar) []Result {
 			for _, i := range idx.cells[k] {
 				s := &idx.spaces[i]
 				if idx.matches(s, &q, cal) {
-					found = append(found, Result{Space: s, Distance: geo.Distance(p, s.Location)})
+					found = append(found, Result{Space: s, Distance: distanceTo(p, s.Location)})
 				}
 			}
 		})
@@ -266,3 +266,5 @@ func (d *DB) Listed(ctx context.Context) ([]Space, int64, error) {
 	}
 	return idx.spaces, idx.version, nil
 }
+
+func distanceTo(a, b orb.Point) float64 { return geo.Distance(a, b) }

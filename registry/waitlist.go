@@ -65,14 +65,18 @@ func (d *DB) JoinWaitlist(ctx context.Context, req Request) (WaitEntry, error) {
 	if req.RoomID != "" {
 		return WaitEntry{}, fmt.Errorf("waitlist for a room: %w", ErrInvalid)
 	}
-	idx, err := d.currentIndex(ctx)
+	idx, err := d.bookingIndex(ctx)
 	if err != nil {
 		return WaitEntry{}, err
 	}
 	now := d.now()
 	var e WaitEntry
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
-		p, err := d.check(ctx, tx, idx, req, now)
+		f, err := readFacts(ctx, tx, req, now)
+		if err != nil {
+			return err
+		}
+		p, err := d.check(ctx, tx, idx, req, now, f)
 		if err != nil {
 			return err
 		}
@@ -158,7 +162,7 @@ func (d *DB) Waitlist(ctx context.Context, userID int64) ([]WaitEntry, error) {
 // Accepting twice returns the same booking; an expired or declined offer is
 // refused with ReasonOfferExpired.
 func (d *DB) AcceptOffer(ctx context.Context, userID, offerID int64) (Booking, error) {
-	idx, err := d.currentIndex(ctx)
+	idx, err := d.bookingIndex(ctx)
 	if err != nil {
 		return Booking{}, err
 	}
@@ -180,7 +184,7 @@ func (d *DB) AcceptOffer(ctx context.Context, userID, offerID int64) (Booking, e
 			return refuse(ReasonOfferExpired)
 		}
 		e := o.Entry
-		b, err = d.bookTx(ctx, tx, idx, Request{Key: "offer:" + strconv.FormatInt(o.ID, 10), UserID: userID, SpaceID: e.SpaceID,
+		b, _, err = d.bookTx(ctx, tx, idx, Request{Key: "offer:" + strconv.FormatInt(o.ID, 10), UserID: userID, SpaceID: e.SpaceID,
 			Day: e.Day, Slot: Hours, From: e.From, To: e.To, Desks: e.Desks}, now, o.ID)
 		if err != nil {
 			return err
