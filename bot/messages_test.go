@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/comune-seregno/coworkbot/locales"
+	"github.com/comune-seregno/coworkbot/registry"
+)
+
+// TestEveryMessageExists checks that each message id the code asks for, by
+// literal or built from a closed set, is in every language.
+func TestEveryMessageExists(t *testing.T) {
+	want := map[string]bool{}
+	literal := regexp.MustCompile(`\b(?:T|N)\("([a-z_]+\.[a-z_.]+)"`)
+	files, _ := filepath.Glob("*.go")
+	files2, _ := filepath.Glob("../cmd/coworkbot/*.go")
+	for _, f := range append(files, files2...) {
+		if filepath.Ext(f) != ".go" || regexp.MustCompile(`_test\.go$`).MatchString(f) {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			want[m[1]] = true
+		}
+	}
+	for _, svc := range registry.Services {
+		want["svc."+string(svc)] = true
+	}
+	for _, slot := range []registry.Slot{registry.Morning, registry.Afternoon, registry.FullDay, registry.Hours} {
+		want["slot."+string(slot)] = true
+	}
+	for _, r := range []registry.Reason{registry.ReasonPast, registry.ReasonTooFar, registry.ReasonQuantity, registry.ReasonBadHours,
+		registry.ReasonOutsideHours, registry.ReasonNoSlot, registry.ReasonClosedDay, registry.ReasonHoliday, registry.ReasonClosure,
+		registry.ReasonFull, registry.ReasonRoomTaken, registry.ReasonLimit, registry.ReasonNotApproved, registry.ReasonUnknownSpace,
+		registry.ReasonUnknownRoom, registry.ReasonOfferExpired} {
+		want["refuse."+string(r)] = true
+	}
+	for part := range dayParts {
+		want["part."+part] = true
+	}
+	for _, c := range commands {
+		if c.menu {
+			want["cmd."+c.en] = true
+		}
+	}
+	for _, code := range []string{registry.ProbMissing, registry.ProbBadCoords, registry.ProbUnknownSvc, registry.ProbBadHours,
+		registry.ProbNegative, registry.ProbNotNumber, registry.ProbDuplicateID, registry.ProbBadID, registry.ProbBadEmail,
+		registry.ProbBadURL, registry.ProbBadGeometry, registry.ProbUnknownField, registry.ProbBadRoom, registry.ProbUnreadable,
+		registry.ProbBadType, registry.ProbBadLanguage, registry.ProbEmptyFile, registry.ProbTooLong} {
+		want["problem."+code] = true
+	}
+	if len(want) < 150 {
+		t.Fatalf("found only %d message ids in the code: is the pattern right?", len(want))
+	}
+	for _, lang := range locales.Languages {
+		have, err := locales.IDs(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range want {
+			if _, ok := have[id]; !ok {
+				t.Errorf("%s: the code uses message %q, which is missing", lang, id)
+			}
+		}
+	}
+}
