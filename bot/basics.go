@@ -83,7 +83,8 @@ func (b *Bot) setLanguage(s *session, lang string) error {
 	s.user.Lang = lang
 	s.l = b.texts.For(lang)
 	s.resp.Notice = s.T("language.set")
-	s.reply(Reply{Text: s.T("language.set"), Keyboard: b.locationKeyboard(s), Buttons: b.mainMenu(s)})
+	s.reply(Reply{Text: s.T("language.set"), Keyboard: b.locationKeyboard(s)})
+	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
 	return nil
 }
 

@@ -144,6 +144,18 @@ func (b *Bot) bookAnswerDate(s *session, day string) error {
 // bookNext asks for the first thing the draft lacks, or shows the summary.
 func (b *Bot) bookNext(s *session, sp *registry.Space, edit bool) error {
 	d := s.st.Draft
+	if d.Day != "" {
+		day, err := parseDay(d.Day)
+		if err != nil {
+			return err
+		}
+		var refusal *registry.Refusal
+		if err := b.db.CheckDay(s.ctx, sp.ID, day); errors.As(err, &refusal) {
+			return b.bookRefused(s, sp, refusal)
+		} else if err != nil {
+			return err
+		}
+	}
 	switch {
 	case d.Day == "":
 		return b.askBookDay(s, sp, edit)

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -15,6 +17,9 @@ import (
 )
 
 const testToken = "123456:TEST-token"
+
+// quiet drops the bot's logs in tests; failures say what went wrong.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // mustDemoDB opens a real database file with the demo registry and a fixed clock.
 func mustDemoDB(t testing.TB) *registry.DB {
@@ -49,7 +54,7 @@ func startTelegram(t *testing.T, db *registry.DB) *tgHarness {
 	}
 	h := &tgHarness{srv: telegramtest.NewServer(testToken), db: db}
 	t.Cleanup(h.srv.Close)
-	b, err := New(Config{DB: db})
+	b, err := New(Config{DB: db, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +176,8 @@ func TestTelegramConversation(t *testing.T) {
 	h.srv.SendText(anna, "/language")
 	h.idle(t)
 	h.press(t, anna, "English")
-	if got := h.last(t, anna.ID).Plain; !strings.Contains(got, "English") {
+	msgs = h.srv.Messages(anna.ID)
+	if got := msgs[len(msgs)-2].Plain; !strings.Contains(got, "English") {
 		t.Errorf("got %q, want the switch confirmed in English", got)
 	}
 	h.srv.SendText(anna, "childcare near the station")
@@ -261,7 +267,7 @@ func TestTelegramRestartKeepsOffset(t *testing.T) {
 	}
 	// The same update delivered again (as after a crash before the offset
 	// moved) is not answered twice.
-	b, _ := New(Config{DB: db})
+	b, _ := New(Config{DB: db, Log: quiet})
 	tg := &Telegram{bot: b, api: h.tg.api, log: b.log, cfg: h.tg.cfg}
 	before := len(h.srv.Messages(u.ID))
 	upd := `{"update_id":` + off + `,"message":{"message_id":99,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"Cy"},"text":"/start"}}`

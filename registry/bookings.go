@@ -417,11 +417,10 @@ func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Reques
 // facts are what the rules need from the database, read in one query
 // (each statement costs a prepare, and a booking is mostly statements).
 type facts struct {
-	version      int64          // spaces_version, to trust the index
-	existing     sql.NullInt64  // the booking already made with the key
-	closureNote  sql.NullString // a closure covering the day
-	closureUntil sql.NullString
-	active       int // the person's upcoming confirmed bookings
+	version  int64          // spaces_version, to trust the index
+	existing sql.NullInt64  // the booking already made with the key
+	closure  sql.NullString // a closure covering the day: its last day, then its note
+	active   int            // the person's upcoming confirmed bookings
 }
 
 func readFacts(ctx context.Context, tx *sql.Tx, req Request, now time.Time) (facts, error) {
@@ -430,10 +429,9 @@ func readFacts(ctx context.Context, tx *sql.Tx, req Request, now time.Time) (fac
 	err := tx.QueryRowContext(ctx, `SELECT
 		(SELECT value FROM meta WHERE key = 'spaces_version'),
 		(SELECT id FROM bookings WHERE key = ?),
-		(SELECT note FROM closures WHERE space_id = ?2 AND first_day <= ?3 AND last_day >= ?3 ORDER BY last_day DESC LIMIT 1),
-		(SELECT last_day FROM closures WHERE space_id = ?2 AND first_day <= ?3 AND last_day >= ?3 ORDER BY last_day DESC LIMIT 1),
+		(SELECT last_day || note FROM closures WHERE space_id = ?2 AND first_day <= ?3 AND last_day >= ?3 ORDER BY last_day DESC LIMIT 1),
 		(SELECT count(*) FROM bookings WHERE user_id = ?4 AND status = 'confirmed' AND (day > ?5 OR (day = ?5 AND end_min > ?6)))`,
-		req.Key, req.SpaceID, day, req.UserID, today, minute).Scan(&f.version, &f.existing, &f.closureNote, &f.closureUntil, &f.active)
+		req.Key, req.SpaceID, day, req.UserID, today, minute).Scan(&f.version, &f.existing, &f.closure, &f.active)
 	return f, err
 }
 
@@ -478,32 +476,11 @@ func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Request
 		}
 	}
 
-	today := dayKey(now)
-	if p.day < today {
-		return plan{}, refuse(ReasonPast)
-	}
-	y, m, dd := now.Date()
-	if limit := dayKey(time.Date(y, m, dd+d.Rules.maxDaysAhead(), 12, 0, 0, 0, d.Loc)); p.day > limit {
-		return plan{}, &Refusal{Reason: ReasonTooFar, Max: d.Rules.maxDaysAhead()}
-	}
-	day, err := d.dayOf(p.day)
+	spans, err := d.dayRules(&s, p.day, now, f.closure)
 	if err != nil {
 		return plan{}, err
 	}
-	spans := s.Hours.Spans(day, d.Calendar)
-	if len(spans) == 0 {
-		if name, ok := d.Calendar.Holiday(day); ok {
-			return plan{}, &Refusal{Reason: ReasonHoliday, Holiday: name}
-		}
-		return plan{}, refuse(ReasonClosedDay)
-	}
-	if f.closureNote.Valid {
-		until, err := d.dayOf(f.closureUntil.String)
-		if err != nil {
-			return plan{}, err
-		}
-		return plan{}, &Refusal{Reason: ReasonClosure, Closure: f.closureNote.String, Until: until}
-	}
+	today := dayKey(now)
 	if p.slot == Hours {
 		if !s.Hours.Always() && !within(spans, p.from, p.to) {
 			return plan{}, &Refusal{Reason: ReasonOutsideHours, Spans: spans}
@@ -595,6 +572,58 @@ func peak(ivs []interval, from, to int) int {
 		best = max(best, cur)
 	}
 	return best
+}
+
+// dayRules applies the rules about the day itself: not past, not too far
+// ahead, open (telling a public holiday from an ordinary closed day), not
+// closed by the provider (closure is "last_day" || note, or NULL). It
+// returns the opening spans of the day.
+func (d *DB) dayRules(s *Space, day string, now time.Time, closure sql.NullString) ([]hours.Span, error) {
+	if day < dayKey(now) {
+		return nil, refuse(ReasonPast)
+	}
+	y, m, dd := now.Date()
+	if limit := dayKey(time.Date(y, m, dd+d.Rules.maxDaysAhead(), 12, 0, 0, 0, d.Loc)); day > limit {
+		return nil, &Refusal{Reason: ReasonTooFar, Max: d.Rules.maxDaysAhead()}
+	}
+	t, err := d.dayOf(day)
+	if err != nil {
+		return nil, err
+	}
+	spans := s.Hours.Spans(t, d.Calendar)
+	if len(spans) == 0 {
+		if name, ok := d.Calendar.Holiday(t); ok {
+			return nil, &Refusal{Reason: ReasonHoliday, Holiday: name}
+		}
+		return nil, refuse(ReasonClosedDay)
+	}
+	if c := closure.String; closure.Valid && len(c) >= len(time.DateOnly) {
+		until, err := d.dayOf(c[:len(time.DateOnly)])
+		if err != nil {
+			return nil, err
+		}
+		return nil, &Refusal{Reason: ReasonClosure, Closure: c[len(time.DateOnly):], Until: until}
+	}
+	return spans, nil
+}
+
+// CheckDay tells, before anything else is chosen, whether a space can be
+// booked on a day at all: nil, or a *Refusal (past, too far, closed day,
+// public holiday, provider's closure).
+func (d *DB) CheckDay(ctx context.Context, spaceID string, day time.Time) error {
+	s, err := d.Space(ctx, spaceID)
+	if err != nil {
+		return err
+	}
+	key := dayKey(day)
+	var closure sql.NullString
+	err = d.db.QueryRowContext(ctx, `SELECT last_day || note FROM closures WHERE space_id = ?1 AND first_day <= ?2 AND last_day >= ?2
+		ORDER BY last_day DESC LIMIT 1`, spaceID, key).Scan(&closure)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = d.dayRules(&s, key, d.now(), closure)
+	return err
 }
 
 // Choice is a way forward from a full slot: other hours at the same space,

@@ -121,7 +121,9 @@ func TestBookRefusals(t *testing.T) {
 		{"more desks than the space", desks(1, "il-cortile", thu3, Morning, 5), ReasonQuantity, ErrInvalid,
 			func(r *Refusal) string { return check(r.Max == 4, "Max %d, want 4", r.Max) }},
 		{"before opening", hoursReq("officina-brianza", thu3, 480, 600), ReasonOutsideHours, ErrClosed,
-			func(r *Refusal) string { return check(len(r.Spans) == 1 && r.Spans[0].From == 510, "Spans %v", r.Spans) }},
+			func(r *Refusal) string {
+				return check(len(r.Spans) == 1 && r.Spans[0].From == 510, "Spans %v", r.Spans)
+			}},
 		{"across the lunch break", hoursReq("spazio-ceredo", thu3, 660, 900), "", nil, nil},
 		{"in the lunch break", hoursReq("spazio-ceredo", thu3, 790, 830), ReasonOutsideHours, ErrClosed, nil},
 		{"no afternoon at a mornings-only space", desks(1, "il-cortile", thu3, Afternoon, 1), ReasonNoSlot, ErrClosed, nil},
@@ -753,6 +755,58 @@ func TestAlternatives(t *testing.T) {
 		}
 		if i > 0 && c.Distance < alt.Nearby[i-1].Distance {
 			t.Errorf("nearby %d: got distance %v after %v, want nearest first", i, c.Distance, alt.Nearby[i-1].Distance)
+		}
+	}
+}
+
+func TestBookSeesChangesToTheList(t *testing.T) {
+	d := mustDemo(t)
+	ctx := context.Background()
+	mustBook(t, d, desks(1, "il-cortile", thu3, Morning, 2)) // builds the index
+	if _, err := d.UpdateSpace(ctx, "il-cortile", func(s *Space) error { s.Desks = 3; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.Book(ctx, desks(2, "il-cortile", thu3, Morning, 2))
+	if r := refusal(t, err); r.Reason != ReasonFull || r.Left != 1 {
+		t.Errorf("after the change: got %v, want full with 1 left", err)
+	}
+	if err := d.SetStatus(ctx, "il-cortile", Suspended); err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Book(ctx, desks(2, "il-cortile", thu3, Morning, 1))
+	if r := refusal(t, err); r.Reason != ReasonNotApproved {
+		t.Errorf("suspended: got %v, want not_approved", err)
+	}
+}
+
+func TestCheckDay(t *testing.T) {
+	d := mustDemo(t)
+	ctx := context.Background()
+	if _, err := d.AddClosure(ctx, Closure{SpaceID: "officina-brianza", First: time.Date(2026, 12, 14, 0, 0, 0, 0, Rome),
+		Last: time.Date(2026, 12, 18, 0, 0, 0, 0, Rome), Note: "lavori"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		day  time.Time
+		want Reason
+	}{
+		{time.Date(2026, 12, 4, 0, 0, 0, 0, Rome), ""},
+		{time.Date(2026, 12, 1, 0, 0, 0, 0, Rome), ReasonPast},
+		{time.Date(2026, 12, 6, 0, 0, 0, 0, Rome), ReasonClosedDay},
+		{time.Date(2026, 12, 8, 0, 0, 0, 0, Rome), ReasonHoliday},
+		{time.Date(2026, 12, 15, 0, 0, 0, 0, Rome), ReasonClosure},
+		{time.Date(2027, 3, 1, 0, 0, 0, 0, Rome), ReasonTooFar},
+	} {
+		err := d.CheckDay(ctx, "officina-brianza", c.day)
+		var r *Refusal
+		got := Reason("")
+		if errors.As(err, &r) {
+			got = r.Reason
+		} else if err != nil {
+			t.Fatalf("%s: %v", c.day.Format(time.DateOnly), err)
+		}
+		if got != c.want {
+			t.Errorf("%s: got %q, want %q", c.day.Format(time.DateOnly), got, c.want)
 		}
 	}
 }

@@ -44,6 +44,7 @@ type DB struct {
 	// SQLite's sleeping busy handler. Other processes still meet the busy
 	// timeout.
 	writeMu sync.Mutex
+	writer  *sql.Conn // the one connection this process writes on, its page and statement caches kept warm
 }
 
 // Rome is the time zone of the registry.
@@ -70,21 +71,29 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	q.Set("_stmt_cache_size", "64") // reuse prepared statements on each connection
 	dsn := "file:" + path + "?" + q.Encode()
 	sqldb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	d := &DB{db: sqldb, path: path, Now: time.Now, Calendar: DefaultCalendar, Loc: Rome}
-	if err := d.migrate(ctx); err != nil {
+	if d.writer, err = sqldb.Conn(ctx); err != nil {
 		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	return d, nil
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.writer.Close()
+	return d.db.Close()
+}
 
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
@@ -138,7 +147,7 @@ func (d *DB) migrate(ctx context.Context) error {
 func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
-	tx, err := d.db.BeginTx(ctx, nil)
+	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
 	}
