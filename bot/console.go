@@ -77,8 +77,20 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		resp := c.Bot.Handle(ctx, req)
 		c.print(resp)
+		c.tick(ctx)
 	}
 	return sc.Err()
+}
+
+// tick does the bot's own work (reminders, waitlist offers) after each line,
+// as the Telegram front end does every minute, and shows what is for this
+// user.
+func (c *Console) tick(ctx context.Context) {
+	out, err := c.Bot.Tick(ctx)
+	if err != nil {
+		c.Bot.log.Error("tick", "err", err)
+	}
+	c.print(Response{Others: out})
 }
 
 // print shows a response as plain text with numbered buttons.

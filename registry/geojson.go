@@ -204,7 +204,12 @@ func decodeFeature(raw json.RawMessage) (Space, []Problem) {
 	} else {
 		var c []float64
 		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil || len(c) < 2 {
-			bad("coordinates", ProbBadCoords, string(f.Geometry.Coordinates))
+			var compact bytes.Buffer
+			if json.Compact(&compact, f.Geometry.Coordinates) != nil {
+				compact.Reset()
+				compact.Write(f.Geometry.Coordinates)
+			}
+			bad("coordinates", ProbBadCoords, compact.String())
 		} else {
 			s.Location = orb.Point{c[0], c[1]}
 		}

@@ -386,3 +386,22 @@ func ids(rs []Result) []string {
 	}
 	return out
 }
+
+func TestReimportWithRoomsInAnotherOrderIsUnchanged(t *testing.T) {
+	d := mustDemo(t)
+	ctx := context.Background()
+	spaces, err := DemoSpaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spaces {
+		slices.Reverse(spaces[i].Rooms)
+	}
+	res, err := d.PutSpaces(ctx, spaces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged != len(spaces) {
+		t.Errorf("got %+v, want all %d unchanged", res, len(spaces))
+	}
+}

@@ -180,6 +180,8 @@ func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
 		res = PutResult{}
 		for i := range spaces {
 			s := spaces[i]
+			// Rooms are stored, and come back, in id order.
+			s.Rooms = slices.SortedFunc(slices.Values(s.Rooms), func(a, b Room) int { return strings.Compare(a.ID, b.ID) })
 			old, err := getSpace(ctx, tx, s.ID)
 			switch {
 			case err == nil:
