@@ -9,11 +9,11 @@ import (
 
 // start greets the user and offers the main paths.
 func (b *Bot) start(s *session, _ string) error {
-	name := s.user.FirstName
-	if name == "" {
-		name = s.T("start.friend")
+	hello := s.T("start.hello_anon")
+	if s.user.FirstName != "" {
+		hello = s.T("start.hello", "Name", s.user.FirstName)
 	}
-	s.reply(Reply{Text: s.T("start.hello", "Name", name), Keyboard: b.locationKeyboard(s)})
+	s.reply(Reply{Text: hello, Keyboard: b.locationKeyboard(s)})
 	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
 	return nil
 }
@@ -82,7 +82,6 @@ func (b *Bot) setLanguage(s *session, lang string) error {
 	}
 	s.user.Lang = lang
 	s.l = b.texts.For(lang)
-	s.resp.Notice = s.T("language.set")
 	s.reply(Reply{Text: s.T("language.set"), Keyboard: b.locationKeyboard(s)})
 	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
 	return nil
@@ -136,15 +135,15 @@ func (b *Bot) onLocation(s *session) error {
 
 // greeting answers a hello.
 func (b *Bot) greeting(s *session) error {
-	name := s.user.FirstName
-	if name == "" {
-		name = s.T("start.friend")
-	}
 	greet := "greet.day"
 	if h := s.now.Hour(); h >= 18 || h < 5 {
 		greet = "greet.evening"
 	}
-	s.reply(Reply{Text: s.T(greet, "Name", name) + "\n" + s.T("start.what"), Buttons: b.mainMenu(s)})
+	text := s.T(greet + "_anon")
+	if s.user.FirstName != "" {
+		text = s.T(greet, "Name", s.user.FirstName)
+	}
+	s.reply(Reply{Text: text + "\n" + s.T("start.what"), Buttons: b.mainMenu(s)})
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type draft struct {
 	To    int    `json:"t,omitempty"`
 	Desks int    `json:"q,omitempty"`
 	Done  string `json:"done,omitempty"` // the booking code once confirmed
+
+	RoomFirst bool `json:"rf,omitempty"` // the user asked for a room: offer rooms only
 }
 
 // daysOffered is how many days the day picker shows.
@@ -81,12 +84,24 @@ func (b *Bot) bookFromText(s *session, r intent.Request) error {
 	switch {
 	case len(r.Candidates) > 1:
 		return b.askSpace(s, "book", r.Candidates, r.Quantity, q)
+	case r.Space == "" && (len(r.Services) > 0 || r.Place != "" || r.NearMe):
+		r.Intent = intent.Search
+		if err := b.searchFromText(s, r); err != nil {
+			return err
+		}
+		if len(s.st.Results) > 0 {
+			s.say(s.T("book.pick_space"))
+		}
+		return nil
 	case r.Space == "":
 		return b.bookWhere(s, r.Quantity, q)
 	case r.When.Conflict:
 		s.st.Draft = &draft{ID: newDraftID(), Space: r.Space, Desks: r.Quantity}
 		b.applyWhen(s.st.Draft, q)
 		return b.askDate(s, "book", nil, r.Quantity, r.When.Date.Format("2006-01-02"), r.When.AltDate.Format("2006-01-02"))
+	}
+	if slices.Contains(r.Services, string(registry.MeetingRoom)) || slices.Contains(r.Services, string(registry.ConferenceRoom)) {
+		q.Desks = -1 // a room is wanted: offer the rooms first
 	}
 	return b.bookStart(s, r.Space, q, r.Quantity)
 }
@@ -118,6 +133,10 @@ func (b *Bot) bookStart(s *session, spaceID string, q *searchState, desks int) e
 	}
 	d := &draft{ID: newDraftID(), Space: sp.ID, Desks: desks}
 	b.applyWhen(d, q)
+	if q != nil && q.Desks == -1 && len(sp.Rooms) > 0 {
+		d.Slot, d.Desks, d.Room = "", 0, ""
+		d.RoomFirst = true
+	}
 	if d.Desks > sp.Desks && sp.Desks > 0 {
 		s.say(s.l.N("book.too_many", sp.Desks, "Name", sp.Name))
 		d.Desks = 0
@@ -179,7 +198,8 @@ func (b *Bot) askBookDay(s *session, sp *registry.Space, edit bool) error {
 		if i == 0 {
 			label = s.T("day.today")
 		}
-		if !sp.Hours.OpenOn(day, b.db.Calendar) {
+		spans := sp.Hours.Spans(day, b.db.Calendar)
+		if len(spans) == 0 || b.over(s, day, spans[len(spans)-1].To) {
 			label = "🚫 " + label
 		}
 		row = append(row, Button{Label: label, Data: "b:d:" + day.Format("2006-01-02")})
@@ -197,7 +217,7 @@ func (b *Bot) askBookSlot(s *session, sp *registry.Space, edit bool) error {
 	var rows [][]Button
 	for _, slot := range []registry.Slot{registry.Morning, registry.Afternoon, registry.FullDay} {
 		span, ok := registry.SlotHours(sp, day, slot, b.db.Calendar)
-		if !ok {
+		if !ok || s.st.Draft.RoomFirst || b.over(s, day, span.To) {
 			continue
 		}
 		rows = append(rows, []Button{{Label: s.T("slot."+string(slot), "From", clock(span.From), "To", clock(span.To)), Data: "b:sl:" + string(slot)}})
@@ -213,12 +233,20 @@ func (b *Bot) askBookSlot(s *session, sp *registry.Space, edit bool) error {
 	return nil
 }
 
+// over reports whether a time of a day has already passed.
+func (b *Bot) over(s *session, day time.Time, minute int) bool {
+	return daysBetween(s.today(), day) == 0 && minute <= s.now.Hour()*60+s.now.Minute()
+}
+
 func (b *Bot) askRoomStart(s *session, sp *registry.Space, edit bool) error {
 	day, _ := parseDay(s.st.Draft.Day)
 	var rows [][]Button
 	var row []Button
 	for _, span := range sp.Hours.Spans(day, b.db.Calendar) {
 		for h := (span.From + 59) / 60; h*60+60 <= span.To; h++ {
+			if b.over(s, day, h*60) {
+				continue
+			}
 			row = append(row, Button{Label: clock(h * 60), Data: "b:h:" + strconv.Itoa(h)})
 			if len(row) == 5 {
 				rows, row = append(rows, row), nil
@@ -364,8 +392,16 @@ func (b *Bot) bookStep(s *session, arg string) error {
 }
 
 func (b *Bot) askRoomLength(s *session, sp *registry.Space) error {
+	d := s.st.Draft
+	day, _ := parseDay(d.Day)
+	end := d.From + 60
+	for _, span := range sp.Hours.Spans(day, b.db.Calendar) {
+		if span.From <= d.From && d.From < span.To {
+			end = span.To
+		}
+	}
 	var row []Button
-	for n := 1; n <= 4; n++ {
+	for n := 1; n <= 4 && d.From+n*60 <= end; n++ {
 		row = append(row, Button{Label: s.l.N("book.hours", n), Data: "b:len:" + strconv.Itoa(n)})
 	}
 	s.reply(Reply{Text: s.T("book.ask_room_length", "From", clock(s.st.Draft.From)),
@@ -425,13 +461,20 @@ func (b *Bot) bookRefused(s *session, sp *registry.Space, r *registry.Refusal) e
 			rows = append(rows, []Button{{Label: s.T("book.alt_space", "Name", c.Name, "Distance", distance(s.l, c.Distance)), Data: "b:alt:" + c.SpaceID}})
 		}
 		if r.Reason == registry.ReasonFull {
+			if r.Left > 0 {
+				rows = append(rows, []Button{{Label: s.l.N("book.fewer", r.Left), Data: "b:q:" + strconv.Itoa(r.Left)}})
+			}
 			rows = append(rows, []Button{{Label: s.T("wait.join"), Data: "w:join"}})
 		}
 	case registry.ReasonPast, registry.ReasonTooFar, registry.ReasonClosedDay, registry.ReasonHoliday, registry.ReasonClosure:
 		d.Day = ""
 		rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: "b:cd"}})
-	case registry.ReasonOutsideHours, registry.ReasonNoSlot:
-		rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: "b:cs"}})
+	case registry.ReasonOutsideHours, registry.ReasonNoSlot, registry.ReasonBadHours:
+		if d.Room != "" {
+			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: "b:r:" + d.Room}})
+		} else {
+			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: "b:cs"}})
+		}
 	case registry.ReasonQuantity:
 		rows = append(rows, []Button{{Label: s.T("book.change_desks"), Data: "b:cq"}})
 	case registry.ReasonLimit:

@@ -35,7 +35,10 @@ func (b *Bot) detailsText(s *session, sp *registry.Space) string {
 		where += " · " + distance(l, geo.Distance(sp.Location, pointOf(q.Point)))
 	}
 	fmt.Fprintf(&t, "📍 %s\n", where)
-	fmt.Fprintf(&t, "🕘 %s\n    %s\n", esc(sp.Hours.Format(hoursNames(l))), openStatus(l, sp, s.now, b.db.Calendar))
+	fmt.Fprintf(&t, "🕘 %s\n", esc(sp.Hours.Format(hoursNames(l))))
+	if !sp.Hours.Always() {
+		fmt.Fprintf(&t, "    %s\n", openStatus(l, sp, s.now, b.db.Calendar))
+	}
 	if sp.Services != 0 {
 		fmt.Fprintf(&t, "%s\n", l.T("details.services", "List", locales.HTML(serviceList(l, sp.Services))))
 	}

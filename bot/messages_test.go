@@ -49,7 +49,7 @@ func TestEveryMessageExists(t *testing.T) {
 			want["cmd."+c.en] = true
 		}
 	}
-	for _, code := range []string{registry.ProbMissing, registry.ProbBadCoords, registry.ProbUnknownSvc, registry.ProbBadHours,
+	for _, code := range []string{registry.ProbMissing, registry.ProbBadCoords, registry.ProbSwappedCoords, registry.ProbUnknownSvc, registry.ProbBadHours,
 		registry.ProbNegative, registry.ProbNotNumber, registry.ProbDuplicateID, registry.ProbBadID, registry.ProbBadEmail,
 		registry.ProbBadURL, registry.ProbBadGeometry, registry.ProbUnknownField, registry.ProbBadRoom, registry.ProbUnreadable,
 		registry.ProbBadType, registry.ProbBadLanguage, registry.ProbEmptyFile, registry.ProbTooLong} {

@@ -15,6 +15,10 @@ import (
 // pageSize is how many results one message lists.
 const pageSize = 5
 
+// farAway is the distance, in metres, past which the bot says that the list
+// covers Seregno and its surroundings.
+const farAway = 30_000
+
 // Where a search's point comes from.
 const (
 	pointShared = "shared" // the user's shared location
@@ -111,6 +115,9 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 	var text strings.Builder
 	text.WriteString(s.T("results.header", "What", locales.HTML(b.describe(s, &q))))
 	text.WriteString("\n")
+	if q.Offset == 0 && rs[0].Distance > farAway {
+		text.WriteString(s.T("results.far", "Distance", distance(s.l, rs[0].Distance)) + "\n")
+	}
 	var buttons [][]Button
 	want := registry.SetOf()
 	for _, code := range q.Services {

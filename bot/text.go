@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,6 +122,9 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		if w.Now {
 			q.From, q.To, q.Part = 0, 0, ""
 		}
+		if q.From > 0 && q.To == 0 { // "dalle 20": from then, for an hour at least
+			q.To = min(q.From+60, 24*60)
+		}
 		if !w.Date.IsZero() {
 			q.Day = w.Date.Format("2006-01-02")
 		} else if !w.Now {
@@ -229,7 +231,7 @@ func (b *Bot) aboutSpaceID(s *session, id string, what intent.Intent) error {
 		}
 		for _, r := range sp.Rooms {
 			if r.PriceHourCents > 0 {
-				prices = append(prices, fmt.Sprintf("%s %s", esc(r.Name), s.T("details.room_price", "Price", euro(s.l, r.PriceHourCents))))
+				prices = append(prices, s.T("about.room_price", "Name", r.Name, "Price", euro(s.l, r.PriceHourCents)))
 			}
 		}
 		if len(prices) == 0 {

@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -83,8 +85,13 @@ func ReadCSV(r io.Reader) ([]Space, Problems) {
 // readCSV is ReadCSV that also gives each space's line.
 func readCSV(r io.Reader) ([]Space, []int, Problems) {
 	var lines []int
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
+	// A spreadsheet in Italian saves CSV with ";" between the columns.
+	if first, _ := br.Peek(br.Size()); bytes.Count(firstLine(first), []byte(";")) > bytes.Count(firstLine(first), []byte(",")) {
+		cr.Comma = ';'
+	}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil, Problems{{Code: ProbEmptyFile}}
@@ -273,7 +280,7 @@ func Read(r io.Reader, f Format) ([]Space, error) {
 		}
 		if id := spaces[i].ID; id != "" {
 			if first, dup := seen[id]; dup {
-				probs = append(probs, Problem{Record: rec, Line: lineOf(rec), ID: id, Field: "id", Code: ProbDuplicateID, Value: fmt.Sprintf("%s = record %d", id, first)})
+				probs = append(probs, Problem{Record: rec, Line: lineOf(rec), ID: id, Field: "id", Code: ProbDuplicateID, Value: strconv.Itoa(first)})
 			} else {
 				seen[id] = rec
 			}
@@ -295,4 +302,11 @@ func Write(w io.Writer, spaces []Space, f Format) error {
 		return WriteCSV(w, spaces)
 	}
 	return fmt.Errorf("format %q: %w", f, ErrInvalid)
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
 }

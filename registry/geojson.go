@@ -278,7 +278,7 @@ func parseHours(expr string, ps []Problem) (hours.Schedule, []Problem) {
 	}
 	h, err := hours.Parse(expr)
 	if err != nil {
-		return h, append(ps, Problem{Field: "opening_hours", Code: ProbBadHours, Value: err.Error()})
+		return h, append(ps, Problem{Field: "opening_hours", Code: ProbBadHours, Value: expr})
 	}
 	return h, ps
 }

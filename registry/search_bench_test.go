@@ -57,6 +57,17 @@ func BenchmarkSearch(b *testing.B) {
 		if _, err := d.Search(ctx, Query{}); err != nil { // build the index outside the timing
 			b.Fatal(err)
 		}
+		idx, err := d.currentIndex(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d/index-only", n), func(b *testing.B) {
+			q := queries["near+2services"]
+			b.ReportAllocs()
+			for b.Loop() {
+				idx.search(q, d.Calendar)
+			}
+		})
 		for _, name := range []string{"near", "near+2services", "near+services+openat", "near+rare"} {
 			q := queries[name]
 			b.Run(fmt.Sprintf("n=%d/%s", n, name), func(b *testing.B) {
@@ -97,5 +108,28 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				t.Fatalf("query %d result %d: got %s (%.0f m), want %s (%.0f m)", i, k, got[k].Space.ID, got[k].Distance, want[k].Space.ID, want[k].Distance)
 			}
 		}
+	}
+}
+
+// BenchmarkIndexRebuild measures what the first search after a change to
+// the list pays: reading the approved spaces and building the grid.
+func BenchmarkIndexRebuild(b *testing.B) {
+	for _, n := range []int{100, 10_000, 100_000} {
+		d := mustOpen(b)
+		ctx := context.Background()
+		if _, err := d.PutSpaces(ctx, syntheticSpaces(n)); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.mu.Lock()
+				d.index = nil
+				d.mu.Unlock()
+				if _, err := d.currentIndex(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -30,24 +30,25 @@ type Problem struct {
 
 // Problem codes.
 const (
-	ProbMissing      = "missing"         // a required field is empty
-	ProbBadCoords    = "bad_coordinates" // missing, unparseable or out of range
-	ProbUnknownSvc   = "unknown_service"
-	ProbBadHours     = "bad_hours"
-	ProbNegative     = "negative"
-	ProbNotNumber    = "not_a_number"
-	ProbDuplicateID  = "duplicate_id"
-	ProbBadID        = "bad_id"
-	ProbBadEmail     = "bad_email"
-	ProbBadURL       = "bad_url"
-	ProbBadGeometry  = "bad_geometry"
-	ProbUnknownField = "unknown_field"
-	ProbBadRoom      = "bad_room"
-	ProbUnreadable   = "unreadable"
-	ProbBadType      = "bad_type"
-	ProbBadLanguage  = "bad_language"
-	ProbEmptyFile    = "empty_file"
-	ProbTooLong      = "too_long"
+	ProbMissing       = "missing"             // a required field is empty
+	ProbBadCoords     = "bad_coordinates"     // missing, unparseable or outside Area
+	ProbSwappedCoords = "swapped_coordinates" // outside Area, inside once swapped
+	ProbUnknownSvc    = "unknown_service"
+	ProbBadHours      = "bad_hours"
+	ProbNegative      = "negative"
+	ProbNotNumber     = "not_a_number"
+	ProbDuplicateID   = "duplicate_id"
+	ProbBadID         = "bad_id"
+	ProbBadEmail      = "bad_email"
+	ProbBadURL        = "bad_url"
+	ProbBadGeometry   = "bad_geometry"
+	ProbUnknownField  = "unknown_field"
+	ProbBadRoom       = "bad_room"
+	ProbUnreadable    = "unreadable"
+	ProbBadType       = "bad_type"
+	ProbBadLanguage   = "bad_language"
+	ProbEmptyFile     = "empty_file"
+	ProbTooLong       = "too_long"
 )
 
 func (p Problem) String() string {
@@ -86,6 +87,10 @@ func (ps Problems) Error() string {
 // Unwrap makes errors.Is(ps, ErrInvalid) true.
 func (ps Problems) Unwrap() error { return ErrInvalid }
 
+// Area is where the list's spaces can be: Italy, generously. A point outside
+// it is a mistake, most often latitude and longitude swapped.
+var Area = orb.Bound{Min: orb.Point{6.6, 35.4}, Max: orb.Point{18.6, 47.1}}
+
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Validate checks a space's fields, returning every problem found.
@@ -106,8 +111,12 @@ func (s *Space) Validate() []Problem {
 	if strings.TrimSpace(s.Comune) == "" {
 		add("comune", ProbMissing, "")
 	}
-	if lon, lat := s.Location.Lon(), s.Location.Lat(); lat < -90 || lat > 90 || lon < -180 || lon > 180 || (lat == 0 && lon == 0) {
-		add("coordinates", ProbBadCoords, fmt.Sprintf("%g,%g", lat, lon))
+	if lon, lat := s.Location.Lon(), s.Location.Lat(); !Area.Contains(s.Location) {
+		code := ProbBadCoords
+		if Area.Contains(orb.Point{lat, lon}) {
+			code = ProbSwappedCoords
+		}
+		add("coordinates", code, fmt.Sprintf("lat %g, lon %g", lat, lon))
 	}
 	if s.Hours.IsZero() {
 		add("opening_hours", ProbMissing, "")
@@ -167,7 +176,7 @@ func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
 			probs = append(probs, p)
 		}
 		if first, ok := seen[spaces[i].ID]; ok && spaces[i].ID != "" {
-			probs = append(probs, Problem{Record: i + 1, ID: spaces[i].ID, Field: "id", Code: ProbDuplicateID, Value: fmt.Sprintf("%s (record %d)", spaces[i].ID, first)})
+			probs = append(probs, Problem{Record: i + 1, ID: spaces[i].ID, Field: "id", Code: ProbDuplicateID, Value: fmt.Sprint(first)})
 		} else {
 			seen[spaces[i].ID] = i + 1
 		}

@@ -8,21 +8,27 @@ import (
 
 type hoursCalendar = hours.Calendar
 
-// openDuring reports whether s is open in the window w.
+// openDuring reports whether s is open in the window w: for the whole of it
+// with Cover, otherwise for at least an hour of it (or all of it, when it
+// is shorter), so that a space closing at 18:30 is not "open in the
+// evening".
 func openDuring(s *Space, w Window, cal hours.Calendar) bool {
 	spans := s.Hours.Spans(w.Day, cal)
 	if w.From == 0 && w.To == 0 {
 		return len(spans) > 0
 	}
+	if w.To <= w.From { // "from 20:00": until the end of the day
+		w.To = 24 * 60
+	}
+	need := min(60, w.To-w.From)
+	open := 0
 	for _, sp := range spans {
 		if w.Cover && sp.From <= w.From && sp.To >= w.To {
 			return true
 		}
-		if !w.Cover && sp.From < w.To && sp.To > w.From {
-			return true
-		}
+		open += max(0, min(sp.To, w.To)-max(sp.From, w.From))
 	}
-	return false
+	return !w.Cover && open >= need
 }
 
 func equalFold(a, b string) bool {

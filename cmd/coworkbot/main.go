@@ -214,12 +214,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New(plain(l.T("import.unreadable", "File", file, "Err", err.Error())))
 	}
 	defer f.Close()
-	db, err := registry.Open(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := db.Import(ctx, f, format)
+	// Read and check the whole file before touching the database: a refused
+	// import leaves no trace, not even a new empty file.
+	spaces, err := registry.Read(f, format)
 	var probs registry.Problems
 	if errors.As(err, &probs) {
 		for _, p := range probs {
@@ -227,6 +224,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return errors.New(plain(l.N("import.refused", len(probs), "File", file)))
 	}
+	if err != nil {
+		return err
+	}
+	db, err := registry.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.PutSpaces(ctx, spaces)
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func TestChatBooking(t *testing.T) {
 	}
 	code := strings.TrimSpace(after(out, "codice ")[len("codice "):][:6])
 	out = chat(t, args, "annulla "+code, "#1", "/prenotazioni")
-	if !strings.Contains(out, "Prenotazione "+code+" annullata") || !strings.Contains(out, "Non hai prenotazioni in arrivo") {
+	if !strings.Contains(out, "Prenotazione "+code+" annullata") || !strings.Contains(out, "Non hai prenotazioni in programma") {
 		t.Errorf("got %q, want the booking cancelled", out)
 	}
 	// A closed day is refused with a way forward.
@@ -135,7 +135,7 @@ func TestServeAgainstFakeBotAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := msgs[2].Plain; !strings.Contains(got, "Nessuno spazio") {
+	if got := msgs[2].Plain; !strings.Contains(got, "Non ho trovato spazi") {
 		t.Errorf("got %q, want no spaces found in an empty registry", got)
 	}
 	cancel()
@@ -202,6 +202,13 @@ func TestImportExportCLI(t *testing.T) {
 	}
 	if export("geojson") != geo {
 		t.Error("a refused import changed the registry")
+	}
+	fresh := filepath.Join(dir, "never.db")
+	if err := run(context.Background(), []string{"import", "-db", fresh, badFile}, nil, &out, &errOut); err == nil {
+		t.Error("got a bad file imported into a new database")
+	}
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		t.Errorf("got %v for the database of a refused import, want no file at all", err)
 	}
 	// Usage errors.
 	var u usageError
