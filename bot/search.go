@@ -156,7 +156,7 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 // search asked about, or whether it is open now.
 func (b *Bot) statusFor(s *session, sp *registry.Space, q *searchState) string {
 	day, ok := q.day()
-	if !ok || q.Now {
+	if !ok || q.Now || sp.Hours.Always() {
 		return openStatus(s.l, sp, s.now, b.db.Calendar)
 	}
 	var spans []string

@@ -8,6 +8,7 @@ import (
 	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
+	"github.com/comune-seregno/coworkbot/registry/places"
 )
 
 // askState is a question asked back with buttons: which date, which space.
@@ -31,9 +32,7 @@ func (b *Bot) parser(s *session) (*intent.Parser, error) {
 		return b.parserP, nil
 	}
 	if b.placeEntries == nil {
-		for _, p := range b.places.All() {
-			b.placeEntries = append(b.placeEntries, intent.Entry{ID: p.ID, Name: p.Name, Aliases: p.Aliases, Ordinary: p.Ordinary})
-		}
+		b.placeEntries = placeEntries(b.places)
 	}
 	names := make([]intent.Entry, len(spaces))
 	for i, sp := range spaces {
@@ -41,6 +40,30 @@ func (b *Bot) parser(s *session) (*intent.Parser, error) {
 	}
 	b.parserP, b.parserVersion = intent.New(b.placeEntries, names), version
 	return b.parserP, nil
+}
+
+// placeEntries gives the parser each place under the names that lead to it
+// in the gazetteer: where several places share a name ("Verano", "Cesano"),
+// only the one the gazetteer prefers (in Monza e Brianza, nearest Seregno)
+// answers to it.
+func placeEntries(g *places.Gazetteer) []intent.Entry {
+	var out []intent.Entry
+	for _, p := range g.All() {
+		e := intent.Entry{ID: p.ID, Ordinary: p.Ordinary}
+		for _, name := range append([]string{p.Name}, p.Aliases...) {
+			if best, ok := g.Lookup(name); ok && best.ID == p.ID {
+				if e.Name == "" {
+					e.Name = name
+				} else {
+					e.Aliases = append(e.Aliases, name)
+				}
+			}
+		}
+		if e.Name != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // onText understands a message in plain words and answers it.
@@ -118,17 +141,20 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		q.PlaceID, q.PointKind, q.Point = "", pointShared, [2]float64{loc.Lon(), loc.Lat()}
 	}
 	if w := r.When; w.Now || !w.Date.IsZero() || w.Part != "" || w.From != w.To {
-		q.Now, q.Day, q.From, q.To, q.Part = w.Now, "", w.From, w.To, string(w.Part)
+		q.Now, q.From, q.To, q.Part = w.Now, w.From, w.To, string(w.Part)
 		if w.Now {
 			q.From, q.To, q.Part = 0, 0, ""
 		}
 		if q.From > 0 && q.To == 0 { // "dalle 20": from then, for an hour at least
 			q.To = min(q.From+60, 24*60)
 		}
-		if !w.Date.IsZero() {
+		switch {
+		case !w.Date.IsZero():
 			q.Day = w.Date.Format("2006-01-02")
-		} else if !w.Now {
-			q.Day = s.today().Format("2006-01-02") // "la mattina", "dalle 9 alle 13": today
+		case w.Now:
+			q.Day = ""
+		case q.Day == "": // "la mattina", "dalle 9 alle 13": today, unless a follow-up keeps its day
+			q.Day = s.today().Format("2006-01-02")
 		}
 		if w.Conflict {
 			return b.askDate(s, "search", &q, 0, w.Date.Format("2006-01-02"), w.AltDate.Format("2006-01-02"))

@@ -142,8 +142,34 @@ func Parse(r io.Reader) (*Gazetteer, error) {
 	if !header {
 		return nil, fmt.Errorf("%w: no header line", ErrFormat)
 	}
+	g.addShortNames()
 	g.index()
 	return g, nil
+}
+
+// shortNameReach is how far from Seregno a comune's everyday short name
+// ("Carate" for Carate Brianza) is understood.
+const shortNameReach = 40_000 // metres
+
+// notShortNames are first words that name no comune by themselves.
+var notShortNames = map[string]bool{"san": true, "santa": true, "santo": true, "sant": true, "castello": true,
+	"villa": true, "monte": true, "ponte": true, "borgo": true, "cassina": true, "cascina": true, "porto": true,
+	"isola": true, "valle": true, "torre": true, "nova": true, "ca": true}
+
+// addShortNames lets the comuni near Seregno answer to the first word of
+// their name, as people say them: "Carate", "Cesano", "Bovisio", "Verano".
+// Where another place has that name, the tie-break (Monza e Brianza first,
+// then nearest Seregno) decides.
+func (g *Gazetteer) addShortNames() {
+	for i := range g.places {
+		p := &g.places[i]
+		words := strings.Fields(Normalize(p.Name))
+		if p.Kind != KindComune || len(words) < 2 || len(words[0]) < 4 || notShortNames[words[0]] ||
+			geo.Distance(Seregno, p.Point) > shortNameReach || slices.Contains(p.Aliases, words[0]) {
+			continue
+		}
+		p.Aliases = append(slices.Clip(p.Aliases), words[0])
+	}
 }
 
 func parseRow(t string) (Place, error) {

@@ -468,3 +468,15 @@ func BenchmarkParseEmbedded(b *testing.B) {
 		}
 	}
 }
+
+func TestShortNamesOfNearbyComuni(t *testing.T) {
+	for short, want := range map[string]string{"Carate": "carate-brianza", "Bovisio": "bovisio-masciago", "Verano": "verano-brianza",
+		"Cesano": "cesano-maderno", "Agrate": "agrate-brianza", "Lentate": "lentate-sul-seveso", "Cinisello": "cinisello-balsamo"} {
+		if p, ok := Default().Lookup(short); !ok || p.ID != want {
+			t.Errorf("Lookup(%q): got %q, want %q", short, p.ID, want)
+		}
+	}
+	if p, _ := Default().Lookup("San"); p.ID != "" && p.Province == "MB" {
+		t.Errorf("got %q for San, want no short name for San …", p.ID)
+	}
+}
