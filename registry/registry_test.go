@@ -203,6 +203,9 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{"coordinates out of range", GeoJSON, geo("officina-brianza", func(f, _ map[string]any) {
 			f["geometry"].(map[string]any)["coordinates"] = []any{9.2, 145.6}
 		}), []Problem{{Record: 10, Field: "coordinates", Code: ProbBadCoords}}},
+		{"latitude and longitude swapped", GeoJSON, geo("officina-brianza", func(f, _ map[string]any) {
+			f["geometry"].(map[string]any)["coordinates"] = []any{45.6519, 9.2068}
+		}), []Problem{{Record: 10, Field: "coordinates", Code: ProbSwappedCoords}}},
 		{"no geometry", GeoJSON, geo("officina-brianza", func(f, _ map[string]any) { f["geometry"] = nil }),
 			[]Problem{{Record: 10, Field: "coordinates", Code: ProbBadGeometry}}},
 		{"unknown service", GeoJSON, geo("desio-works", func(_, p map[string]any) { p["services"] = []any{"cobaby", "fibra"} }),
@@ -403,5 +406,28 @@ func TestReimportWithRoomsInAnotherOrderIsUnchanged(t *testing.T) {
 	}
 	if res.Unchanged != len(spaces) {
 		t.Errorf("got %+v, want all %d unchanged", res, len(spaces))
+	}
+}
+
+func TestImportCSVWithSemicolons(t *testing.T) {
+	doc := exportString(t, mustDemo(t), CSV)
+	rows, err := csv.NewReader(strings.NewReader(doc)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma = ';' // as a spreadsheet in Italian saves it
+	w.WriteAll(rows)
+	d := mustOpen(t)
+	res, err := d.Import(context.Background(), strings.NewReader(b.String()), CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 15 {
+		t.Errorf("got %d added, want 15", res.Added)
+	}
+	if got := exportString(t, d, CSV); got != doc {
+		t.Error("a semicolon CSV did not load the same list")
 	}
 }
