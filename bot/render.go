@@ -109,6 +109,11 @@ func dayName(l *locales.Localizer, today, day time.Time) string {
 	case 1:
 		return l.T("day.tomorrow")
 	}
+	return dateName(l, day)
+}
+
+// dateName writes a date in full: "venerdì 4 dicembre".
+func dateName(l *locales.Localizer, day time.Time) string {
 	months := strings.Split(l.T("months.long"), ",")
 	return l.T("day.date", "Weekday", weekdayName(l, day.Weekday(), true), "Day", day.Day(), "Month", months[day.Month()-1])
 }

@@ -169,7 +169,7 @@ func (b *Bot) askDate(s *session, then string, q *searchState, desks int, dates 
 	var row []Button
 	for i, d := range dates {
 		day, _ := parseDay(d)
-		row = append(row, Button{Label: dayName(s.l, s.today(), day), Data: "q:" + strconv.Itoa(i)})
+		row = append(row, Button{Label: dateName(s.l, day), Data: "q:" + strconv.Itoa(i)})
 	}
 	s.reply(Reply{Text: s.T("ask.date"), Buttons: [][]Button{row}})
 	return nil

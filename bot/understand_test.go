@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -381,17 +380,8 @@ type understandChat struct {
 
 func newUnderstandChat(t *testing.T) *understandChat {
 	t.Helper()
-	ctx := context.Background()
-	db, err := registry.Open(ctx, filepath.Join(t.TempDir(), "understand.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return understandNow }
-	b, err := New(Config{DB: db})
+	db := mustDemoDB(t) // fixed at understandNow
+	b, err := New(Config{DB: db, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
