@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -318,6 +319,73 @@ func TestBookRaceForTheLastDesks(t *testing.T) {
 		if _, err := d.Booking(ctx, c); err != nil {
 			t.Errorf("accepted %s: %v", c, err)
 		}
+	}
+}
+
+// TestBookBatchWithARefusal queues four Book calls while a (pretend)
+// batch is being written, then hands the lead to the first, as bookQueued
+// does: the four are written in one transaction, the one that no longer
+// fits is refused with what is left, and the others are all stored.
+func TestBookBatchWithARefusal(t *testing.T) {
+	d := mustDemo(t)
+	ctx := context.Background()
+	// officina-brianza has 20 desks: leave 3.
+	mustBook(t, d, desks(1, "officina-brianza", thu3, FullDay, 17))
+	reqs := []Request{
+		desks(2, "officina-brianza", thu3, FullDay, 2),
+		desks(3, "officina-brianza", thu3, FullDay, 2), // 1 left by then
+		desks(4, "officina-brianza", thu3, FullDay, 1),
+		desks(5, "officina-brianza", thu3, FullDay, 1), // none left
+	}
+	d.queueMu.Lock()
+	d.writing = true
+	d.queueMu.Unlock()
+	type answer struct {
+		b   Booking
+		err error
+	}
+	answers := make([]answer, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := d.Book(ctx, req)
+			answers[i] = answer{b, err}
+		}()
+		for queued := false; !queued; runtime.Gosched() { // keep the order of reqs
+			d.queueMu.Lock()
+			queued = len(d.queue) == i+1
+			d.queueMu.Unlock()
+		}
+	}
+	d.queueMu.Lock()
+	d.queue[0].done <- true
+	d.queueMu.Unlock()
+	wg.Wait()
+
+	for _, i := range []int{0, 2} {
+		if answers[i].err != nil {
+			t.Errorf("request %d: got %v, want a booking", i, answers[i].err)
+		} else if _, err := d.Booking(ctx, answers[i].b.Code); err != nil {
+			t.Errorf("request %d: accepted %s: %v", i, answers[i].b.Code, err)
+		}
+	}
+	for i, left := range map[int]int{1: 1, 3: 0} {
+		if r := refusal(t, answers[i].err); r.Reason != ReasonFull || r.Left != left {
+			t.Errorf("request %d: got %s with %d left, want full with %d left", i, r.Reason, r.Left, left)
+		}
+	}
+	if n := countRows(t, d, `SELECT coalesce(sum(desks), 0) FROM bookings WHERE space_id = 'officina-brianza' AND status = 'confirmed'`); n != 20 {
+		t.Errorf("got %d desks booked, want 20", n)
+	}
+	if n := countRows(t, d, `SELECT count(*) FROM bookings`); n != 3 {
+		t.Errorf("got %d rows, want 3", n)
+	}
+	d.queueMu.Lock()
+	defer d.queueMu.Unlock()
+	if d.writing || len(d.queue) != 0 {
+		t.Errorf("after the batch: writing %v, %d queued; want false, 0", d.writing, len(d.queue))
 	}
 }
 

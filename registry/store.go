@@ -45,6 +45,10 @@ type DB struct {
 	// timeout.
 	writeMu sync.Mutex
 	writer  *sql.Conn // the one connection this process writes on, its page and statement caches kept warm
+
+	queueMu sync.Mutex
+	queue   []*bookCall // the Book calls waiting to be written, see bookQueued
+	writing bool        // a Book call is writing a batch
 }
 
 // Rome is the time zone of the registry.
@@ -144,17 +148,23 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // inTx runs fn in one immediate transaction, committing when it returns nil.
-func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
 	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
 	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback() // on an error, and on a panic on its way up
+		}
+	}()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return mapErr(err)
 	}
+	committed = true
 	return mapErr(tx.Commit())
 }
 
