@@ -485,28 +485,52 @@ func (b *Bot) bookRefused(s *session, sp *registry.Space, r *registry.Refusal) e
 	return nil
 }
 
-// myBookings lists the user's upcoming bookings, each with a cancel button.
+// myBookings lists the user's upcoming bookings, each with a cancel button,
+// and their places in waiting lists, with the offers they have.
 func (b *Bot) myBookings(s *session, _ string) error {
 	bks, err := b.db.Bookings(s.ctx, s.user.ID, s.now)
 	if err != nil {
 		return err
 	}
-	if len(bks) == 0 {
+	waits, err := b.db.Waitlist(s.ctx, s.user.ID)
+	if err != nil {
+		return err
+	}
+	if len(bks) == 0 && len(waits) == 0 {
 		s.reply(Reply{Text: s.T("bookings.none"), Buttons: b.mainMenu(s)})
 		return nil
 	}
-	var t strings.Builder
-	t.WriteString(s.l.N("bookings.header", len(bks)))
-	var rows [][]Button
-	for i, bk := range bks {
-		sp, err := b.db.Space(s.ctx, bk.SpaceID)
+	if len(bks) > 0 {
+		var t strings.Builder
+		t.WriteString(s.l.N("bookings.header", len(bks)))
+		var rows [][]Button
+		for i, bk := range bks {
+			sp, err := b.db.Space(s.ctx, bk.SpaceID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&t, "\n\n%d. %s\n   %s", i+1, b.bookingText(s, &sp, bk), s.T("bookings.code", "Code", bk.Code))
+			rows = append(rows, []Button{{Label: s.T("bookings.cancel", "Code", bk.Code), Data: "x:" + bk.Code}})
+		}
+		s.reply(Reply{Text: t.String(), Buttons: rows})
+	}
+	for _, w := range waits {
+		sp, err := b.db.Space(s.ctx, w.SpaceID)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&t, "\n\n%d. %s\n   %s", i+1, b.bookingText(s, &sp, bk), s.T("bookings.code", "Code", bk.Code))
-		rows = append(rows, []Button{{Label: s.T("bookings.cancel", "Code", bk.Code), Data: "x:" + bk.Code}})
+		what := locales.HTML(b.bookingText(s, &sp, registry.Booking{SpaceID: w.SpaceID, Day: w.Day, From: w.From, To: w.To, Desks: w.Desks}))
+		if o, err := b.db.OpenOffer(s.ctx, s.user.ID, w.ID); err == nil {
+			msg, err := b.offerMessage(s.ctx, o)
+			if err != nil {
+				return err
+			}
+			s.reply(msg.Reply)
+			continue
+		}
+		s.reply(Reply{Text: s.T("wait.listed", "What", what),
+			Buttons: [][]Button{{{Label: s.T("wait.leave"), Data: "w:leave:" + strconv.FormatInt(w.ID, 10)}}}})
 	}
-	s.reply(Reply{Text: t.String(), Buttons: rows})
 	return nil
 }
 

@@ -12,7 +12,8 @@ import (
 )
 
 // waitlist answers w:join (put me in line for the full slot of the draft),
-// w:ok:<offer> (take the place offered) and w:no:<offer> (pass it on).
+// w:leave:<entry> (leave the line), w:ok:<offer> (take the place offered)
+// and w:no:<offer> (pass it on).
 func (b *Bot) waitlist(s *session, arg string) error {
 	step, val, _ := strings.Cut(arg, ":")
 	switch step {
@@ -43,6 +44,19 @@ func (b *Bot) waitlist(s *session, arg string) error {
 		}
 		s.st.Draft = nil
 		s.reply(Reply{Text: s.T("wait.joined"), Edit: true})
+		return nil
+	case "leave":
+		id, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			s.resp.Notice = s.T("error.old_button")
+			return nil
+		}
+		offers, err := b.db.LeaveWaitlist(s.ctx, s.user.ID, id)
+		if err != nil && !errors.Is(err, registry.ErrNotFound) {
+			return err
+		}
+		s.reply(Reply{Text: s.T("wait.left"), Edit: true})
+		s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
 		return nil
 	case "ok", "no":
 		id, err := strconv.ParseInt(val, 10, 64)

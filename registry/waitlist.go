@@ -408,3 +408,10 @@ func (d *DB) offerWhere(ctx context.Context, q queryer, where string, args ...an
 	e.Day, err = d.dayOf(day)
 	return o, err
 }
+
+// OpenOffer returns the open offer made to userID for their waitlist entry,
+// ErrNotFound when there is none (or it expired).
+func (d *DB) OpenOffer(ctx context.Context, userID, entryID int64) (Offer, error) {
+	return d.offerWhere(ctx, d.db, `w.id = ? AND w.user_id = ? AND o.status = 'open' AND o.expires_at > ?`,
+		entryID, userID, d.now().Unix())
+}
