@@ -62,16 +62,23 @@ func TestChatBadInput(t *testing.T) {
 	}
 }
 
-func TestChatRemembersTheUser(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "r.db")
-	d, err := registry.Open(context.Background(), db)
+// demoFile makes a database file holding the demo registry.
+func demoFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "r.db")
+	d, err := registry.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer d.Close()
 	if err := d.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	d.Close()
+	return path
+}
+
+func TestChatRemembersTheUser(t *testing.T) {
+	db := demoFile(t)
 	chat(t, []string{"-db", db, "-user", "77"}, "/language en")
 	out := chat(t, []string{"-db", db, "-user", "77"}, "/help")
 	if !strings.Contains(out, "What I can do") {
@@ -80,15 +87,7 @@ func TestChatRemembersTheUser(t *testing.T) {
 }
 
 func TestChatBooking(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "r.db")
-	d, err := registry.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.LoadDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	db := demoFile(t)
 	args := []string{"-db", db, "-now", "2026-12-02T10:00", "-user", "5"}
 	out := chat(t, args, "prenota 2 scrivanie venerdì mattina da Officina Brianza", "#1", "#1")
 	if !strings.Contains(out, "Officina Brianza, venerdì 4 dicembre, 8:30–13:00, 2 scrivanie") || !strings.Contains(out, "Codice prenotazione:") {
