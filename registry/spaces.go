@@ -338,6 +338,7 @@ func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, 
 	defer rows.Close()
 	var out []Space
 	byID := map[string]int{}
+	parsed := map[string]hours.Schedule{} // many spaces share their hours
 	for rows.Next() {
 		var s Space
 		var lat, lon float64
@@ -348,9 +349,14 @@ func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, 
 			return nil, err
 		}
 		s.Location = orb.Point{lon, lat}
-		if s.Hours, err = hours.Parse(oh); err != nil {
-			return nil, fmt.Errorf("space %s: stored hours %q: %w", s.ID, oh, err)
+		h, ok := parsed[oh]
+		if !ok {
+			if h, err = hours.Parse(oh); err != nil {
+				return nil, fmt.Errorf("space %s: stored hours %q: %w", s.ID, oh, err)
+			}
+			parsed[oh] = h
 		}
+		s.Hours = h
 		s.Created, s.Updated = time.Unix(created, 0).In(Rome), time.Unix(updated, 0).In(Rome)
 		byID[s.ID] = len(out)
 		out = append(out, s)
