@@ -3,9 +3,9 @@ module github.com/comune-seregno/coworkbot
 go 1.26.8
 
 require (
-	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect
-	github.com/mattn/go-sqlite3 v1.14.53 // indirect
-	github.com/nicksnyder/go-i18n/v2 v2.7.0 // indirect
-	github.com/paulmach/orb v0.14.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/nicksnyder/go-i18n/v2 v2.7.0
+	github.com/paulmach/orb v0.14.0
+	golang.org/x/text v0.43.0
 )
