@@ -34,6 +34,7 @@ const (
 	kQualifier             // "commerciale", "sportivo": the word before keeps its ordinary meaning
 	kConnector             // "di", "del", "e": may sit inside a space's name
 	kAmPm                  // code: "am" or "pm"
+	kAt                    // "alle", "verso le", "at": before a single time
 	kPlace                 // code: place ID; weak: an ordinary word or a common-word alias
 	kSpaceTok              // n: space index; weak: a word that alone does not name the space
 )
@@ -245,6 +246,8 @@ var lexicon = []lexDef{
 	{kFrom, "", 0, langEN, "from|between"},
 	{kTo, "", 0, langIT, "alle|alle ore|a|fino alle|e le|e|al"},
 	{kTo, "", 0, langEN, "to|till|until|and|through"},
+	{kAt, "", 0, langIT, "alle|alle ore|verso le|verso|per le|ore"},
+	{kAt, "", 0, langEN, "at|around|by"},
 	{kAmPm, "am", 0, langEN, "am|a m"},
 	{kAmPm, "pm", 0, langEN, "pm|p m"},
 	{kArticle, "", 0, langIT, "il|lo|la|l|i|gli|le|del|dello|della|al|allo|alla|sul|sullo|sulla|nel|nella|dal|dalla|per il|per la"},

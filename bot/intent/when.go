@@ -216,6 +216,24 @@ func (st *state) parseTime(r *Request, now time.Time) {
 			k = end - 1
 			continue
 		}
+		// A single time: "alle 15", "verso le 9", "at 3pm": an hour from then.
+		if s.e.has(kAt) && w.From == 0 && w.To == 0 {
+			k2 := k + 1
+			if st.at(k2).e.has(kArticle) {
+				k2++
+			}
+			if at, n, ampm, ok := st.clockAt(k2); ok && at > 0 && at < 24*60 {
+				if !ampm && at < 8*60 { // "alle 3" is in the afternoon
+					at += 12 * 60
+				}
+				w.From, w.To = at, min(at+60, 24*60)
+				for x := k; x < k2+n; x++ {
+					st.spans[x].used = true
+				}
+				k = k2 + n - 1
+				continue
+			}
+		}
 		if s.j-s.i == 1 && !s.e.has(kService) {
 			if n := readNumber(s.text); n.kind == numRange {
 				w.From, w.To = n.from, n.to
