@@ -25,6 +25,7 @@ import (
 	"github.com/comune-seregno/coworkbot/bot"
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
+	"github.com/comune-seregno/coworkbot/registry/hours"
 )
 
 func main() {
@@ -47,7 +48,7 @@ type usageError string
 func (u usageError) Error() string { return string(u) }
 
 const usage = `usage:
-  coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00]
+  coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00] [-patron MM-DD]
   coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
   coworkbot import -db PATH FILE.geojson|FILE.csv
   coworkbot export -db PATH -format geojson|csv [-o FILE]`
@@ -123,8 +124,13 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	lang := fs.String("lang", "it", "your client's language: it or en")
 	now := fs.String("now", "", "fix the clock, e.g. 2026-12-02T10:00 (Europe/Rome)")
 	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
+	patron := fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)")
 	verbose := fs.Bool("v", false, "log what the bot does on standard error")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cal, err := patronCalendar(*patron)
+	if err != nil {
 		return err
 	}
 	if locales.Match(*lang) == "" {
@@ -140,6 +146,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer closeDB()
+	db.Calendar = cal
 	if *now != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", *now, registry.Rome)
 		if err != nil {
@@ -165,7 +172,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	listen := fs.String("listen", ":8443", "address the webhook server listens on")
 	secret := fs.String("webhook-secret", os.Getenv("TELEGRAM_WEBHOOK_SECRET"), "secret token Telegram sends with each webhook call (default: random)")
 	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
+	patron := fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cal, err := patronCalendar(*patron)
+	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -174,6 +186,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeDB()
+	db.Calendar = cal
 	b, err := bot.New(bot.Config{DB: db, Centre: *centre, Log: log})
 	if err != nil {
 		return err
@@ -241,6 +254,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, plain(l.T("import.kept_suspended", "IDs", strings.Join(res.KeptSuspended, ", "))))
 	}
 	return nil
+}
+
+// patronCalendar is Italy's calendar with the patron saint's day given as MM-DD.
+func patronCalendar(mmdd string) (hours.Calendar, error) {
+	t, err := time.Parse("01-02", mmdd)
+	if err != nil {
+		return hours.Calendar{}, usageError(fmt.Sprintf("-patron %q: want a day like 03-19", mmdd))
+	}
+	name := "Santo patrono"
+	if t.Month() == registry.DefaultCalendar.PatronMonth && t.Day() == registry.DefaultCalendar.PatronDay {
+		name = registry.DefaultCalendar.PatronName
+	}
+	return hours.Italy(t.Month(), t.Day(), name), nil
 }
 
 // problemText writes one import problem in the clerk's language.

@@ -223,3 +223,17 @@ func asUsage(err error, u *usageError) bool {
 	}
 	return ok
 }
+
+func TestPatronDayIsAHoliday(t *testing.T) {
+	line := "prenota una scrivania il 19 marzo da Officina Brianza"
+	if out := chat(t, []string{"-now", "2027-03-10T10:00"}, line); !strings.Contains(out, "festa (San Giuseppe)") {
+		t.Errorf("got %q, want 19 March closed for San Giuseppe", out)
+	}
+	if out := chat(t, []string{"-now", "2027-03-10T10:00", "-patron", "12-07"}, line); strings.Contains(out, "festa") {
+		t.Errorf("got %q, want 19 March open with another patron", out)
+	}
+	var errOut bytes.Buffer
+	if err := run(context.Background(), []string{"chat", "-patron", "19/03"}, strings.NewReader(""), &errOut, &errOut); !asUsage(err, new(usageError)) {
+		t.Errorf("got %v, want a usage error for a bad -patron", err)
+	}
+}
