@@ -38,3 +38,19 @@ func TestAsksBackWhenTheMeaningIsOpen(t *testing.T) {
 		t.Errorf("got %q, want the booking to go on on Thursday 3", out)
 	}
 }
+
+// TestNonsenseGetsExamples: words that are no request, with the whole
+// gazetteer loaded, get the kind answer with examples, not a search.
+func TestNonsenseGetsExamples(t *testing.T) {
+	c := newUnderstandChat(t)
+	for _, tc := range []struct{ lang, text, want string }{
+		{"en", "I like pizza", "I didn't quite get that"},
+		{"it", "mi piace la pizza", "Non ho capito bene"},
+		{"it", "asdfgh", "Non ho capito bene"},
+		{"it", "🙂🙂", "Non ho capito bene"},
+	} {
+		if out := c.say(t, 9, tc.lang, tc.text); !strings.Contains(out, tc.want) || strings.Contains(out, "🔎 Spa") {
+			t.Errorf("%q: got %q, want %q and no search", tc.text, out, tc.want)
+		}
+	}
+}

@@ -154,7 +154,8 @@ const shortNameReach = 40_000 // metres
 // notShortNames are first words that name no comune by themselves.
 var notShortNames = map[string]bool{"san": true, "santa": true, "santo": true, "sant": true, "castello": true,
 	"villa": true, "monte": true, "ponte": true, "borgo": true, "cassina": true, "cascina": true, "porto": true,
-	"isola": true, "valle": true, "torre": true, "nova": true, "ca": true}
+	"isola": true, "valle": true, "torre": true, "nova": true, "ca": true,
+	"piazza": true, "via": true, "corso": true, "chiesa": true, "fontana": true, "bosco": true, "campo": true, "case": true}
 
 // addShortNames lets the comuni near Seregno answer to the first word of
 // their name, as people say them: "Carate", "Cesano", "Bovisio", "Verano".
