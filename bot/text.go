@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb/geo"
+
 	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
@@ -45,26 +47,46 @@ func (b *Bot) parser(s *session) (*intent.Parser, error) {
 // placeEntries gives the parser each place under the names that lead to it
 // in the gazetteer: where several places share a name ("Verano", "Cesano"),
 // only the one the gazetteer prefers (in Monza e Brianza, nearest Seregno)
-// answers to it.
+// answers to it. Names that are ordinary words, short names ("Carate" for
+// Carate Brianza) and places far from Seregno count only after a place
+// preposition ("a Carate", "near Rome"), so that "fino alle 18", "la sala"
+// or a typo never turn into a town.
 func placeEntries(g *places.Gazetteer) []intent.Entry {
 	var out []intent.Entry
 	for _, p := range g.All() {
-		e := intent.Entry{ID: p.ID, Ordinary: p.Ordinary}
+		far := geo.Distance(places.Seregno, p.Point) > localReach
+		if far && p.Kind == places.KindLocality {
+			continue // a hamlet far away is more often a word than a place
+		}
+		first := strings.Fields(places.Normalize(p.Name))[0]
+		full := intent.Entry{ID: p.ID, Ordinary: p.Ordinary || far}
+		short := intent.Entry{ID: p.ID, Ordinary: true}
 		for _, name := range append([]string{p.Name}, p.Aliases...) {
-			if best, ok := g.Lookup(name); ok && best.ID == p.ID {
-				if e.Name == "" {
-					e.Name = name
-				} else {
-					e.Aliases = append(e.Aliases, name)
-				}
+			if best, ok := g.Lookup(name); !ok || best.ID != p.ID {
+				continue
+			}
+			e := &full
+			if name != p.Name && places.Normalize(name) == first {
+				e = &short
+			}
+			if e.Name == "" {
+				e.Name = name
+			} else {
+				e.Aliases = append(e.Aliases, name)
 			}
 		}
-		if e.Name != "" {
-			out = append(out, e)
+		for _, e := range []intent.Entry{full, short} {
+			if e.Name != "" {
+				out = append(out, e)
+			}
 		}
 	}
 	return out
 }
+
+// localReach is how far from Seregno a place is understood without a
+// preposition before it.
+const localReach = 60_000 // metres
 
 // onText understands a message in plain words and answers it.
 func (b *Bot) onText(s *session, text string) error {
