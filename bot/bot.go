@@ -58,7 +58,7 @@ func New(cfg Config) (*Bot, error) {
 		b.log = slog.Default()
 	}
 	if b.now == nil {
-		b.now = cfg.DB.Now
+		b.now = func() time.Time { return cfg.DB.Now() } // follows the registry's clock, even if replaced later
 	}
 	if cfg.Centre == "" {
 		cfg.Centre = "seregno-centro"
@@ -119,10 +119,10 @@ func (b *Bot) Handle(ctx context.Context, req Request) Response {
 		s.user.FirstName = req.FirstName
 	}
 	s.user.Blocked = false // they wrote to us
-	lang := s.user.Lang
-	if lang == "" {
-		lang = locales.Match(req.ClientLang)
+	if l := locales.Match(req.ClientLang); l != "" {
+		s.user.ClientLang = l
 	}
+	lang := orDefault(s.user.Lang, s.user.ClientLang)
 	s.l = b.texts.For(lang)
 	if err := json.Unmarshal([]byte(s.user.State), &s.st); err != nil {
 		b.log.Warn("bad state, starting afresh", "user", req.UserID, "err", err)
@@ -164,4 +164,12 @@ func command(text string) (name, args string, ok bool) {
 	name, args, _ = strings.Cut(strings.TrimPrefix(text, "/"), " ")
 	name, _, _ = strings.Cut(name, "@")
 	return strings.ToLower(name), strings.TrimSpace(args), true
+}
+
+// orDefault is s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

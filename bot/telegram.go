@@ -134,7 +134,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 func (t *Telegram) setCommands(ctx context.Context) {
 	for _, lang := range append([]string{""}, locales.Languages...) {
 		var cmds []tgbotapi.BotCommand
-		for _, c := range t.bot.Menu(cmp(lang, locales.Default)) {
+		for _, c := range t.bot.Menu(orDefault(lang, locales.Default)) {
 			cmds = append(cmds, tgbotapi.BotCommand{Command: c.Command, Description: c.Description})
 		}
 		cfg := tgbotapi.NewSetMyCommands(cmds...)
@@ -145,12 +145,6 @@ func (t *Telegram) setCommands(ctx context.Context) {
 	}
 }
 
-func cmp(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 const offsetKey = "telegram.offset"
 

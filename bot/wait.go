@@ -130,7 +130,7 @@ func (b *Bot) sessionFor(ctx context.Context, userID int64) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{ctx: ctx, user: u, l: b.texts.For(u.Lang), now: b.now().In(registry.Rome)}, nil
+	return &session{ctx: ctx, user: u, l: b.texts.For(orDefault(u.Lang, u.ClientLang)), now: b.now().In(registry.Rome)}, nil
 }
 
 // reminders turns the evening-before reminders on or off.

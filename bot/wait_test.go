@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWaitlistThroughTheChat: a slot fills up, someone queues, the booking
@@ -49,4 +51,28 @@ func buttonNumber(t *testing.T, out, label string) string {
 		t.Fatalf("no button %q in %q", label, out)
 	}
 	return m[len(m)-1][1]
+}
+
+// TestReminderTheEveningBefore: at 18:00 the day before, the bot reminds
+// once, in the user's language, unless reminders are off.
+func TestReminderTheEveningBefore(t *testing.T) {
+	c := newUnderstandChat(t)
+	c.say(t, 1, "en", "book 1 desk tomorrow morning at Officina Brianza\n#1")
+	c.say(t, 2, "it", "prenota 1 scrivania domani mattina da Officina Brianza\n#1")
+	c.say(t, 2, "it", "/promemoria")
+	ctx := context.Background()
+	if out, err := c.bot.Tick(ctx); err != nil || len(out) != 0 {
+		t.Fatalf("got %v, %v at 10:00, want no reminder yet", out, err)
+	}
+	c.db.Now = func() time.Time { return understandNow.Add(8*time.Hour + 30*time.Minute) } // 18:30
+	out, err := c.bot.Tick(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].UserID != 1 || !strings.Contains(out[0].Reply.Text, "Reminder: you have a booking tomorrow") {
+		t.Fatalf("got %+v, want one English reminder for user 1 (user 2 turned them off)", out)
+	}
+	if again, _ := c.bot.Tick(ctx); len(again) != 0 {
+		t.Errorf("got %d reminders on the next tick, want none: once only", len(again))
+	}
 }

@@ -15,6 +15,7 @@ type User struct {
 	ID         int64
 	FirstName  string
 	Lang       string     // the language the user chose; "" follows their client
+	ClientLang string     // the language their client last reported
 	Location   *orb.Point // last shared location
 	LocatedAt  time.Time
 	State      string // the conversation's state, JSON owned by the bot
@@ -30,8 +31,8 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 	var lat, lon sql.NullFloat64
 	var located sql.NullInt64
 	var created int64
-	err := d.db.QueryRowContext(ctx, `SELECT first_name, lang, lat, lon, located_at, state, subscribed, blocked, created_at
-		FROM users WHERE id = ?`, id).Scan(&u.FirstName, &u.Lang, &lat, &lon, &located, &u.State, &u.Subscribed, &u.Blocked, &created)
+	err := d.db.QueryRowContext(ctx, `SELECT first_name, lang, client_lang, lat, lon, located_at, state, subscribed, blocked, created_at
+		FROM users WHERE id = ?`, id).Scan(&u.FirstName, &u.Lang, &u.ClientLang, &lat, &lon, &located, &u.State, &u.Subscribed, &u.Blocked, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		u.Created = d.now()
 		return u, nil
@@ -64,12 +65,13 @@ func (d *DB) SaveUser(ctx context.Context, u User) error {
 		u.Created = d.now()
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, lat, lon, located_at, state, subscribed, blocked, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang, lat = excluded.lat,
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, client_lang, lat, lon, located_at, state, subscribed, blocked, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang,
+				client_lang = excluded.client_lang, lat = excluded.lat,
 				lon = excluded.lon, located_at = excluded.located_at, state = excluded.state,
 				subscribed = excluded.subscribed, blocked = excluded.blocked, updated_at = excluded.updated_at`,
-			u.ID, u.FirstName, u.Lang, lat, lon, located, u.State, u.Subscribed, u.Blocked, u.Created.Unix(), now)
+			u.ID, u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Subscribed, u.Blocked, u.Created.Unix(), now)
 		return err
 	})
 }
