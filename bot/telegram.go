@@ -145,7 +145,6 @@ func (t *Telegram) setCommands(ctx context.Context) {
 	}
 }
 
-
 const offsetKey = "telegram.offset"
 
 // pollLoop long-polls getUpdates. Each update is handled before the offset
