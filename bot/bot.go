@@ -29,8 +29,8 @@ type Config struct {
 	Now    func() time.Time // default: the registry's clock
 }
 
-// Bot is the conversation core. It is safe for concurrent use by different
-// users; one user's requests are expected one at a time.
+// Bot is the conversation core. It is safe for concurrent use; one user's
+// requests are handled one at a time.
 type Bot struct {
 	db     *registry.DB
 	places *places.Gazetteer
@@ -43,6 +43,10 @@ type Bot struct {
 	parserP       *intent.Parser
 	parserVersion int64          // the list version whose space names parserP knows
 	placeEntries  []intent.Entry // the gazetteer, as the parser takes it
+
+	// userLocks serialize each user's requests (a webhook may deliver two
+	// at once), so that neither overwrites the other's conversation state.
+	userLocks [64]sync.Mutex
 }
 
 // New builds a Bot.
@@ -106,6 +110,9 @@ type state struct {
 // Handle answers one request. It never fails: trouble becomes a kind message
 // in the user's language, and the error is logged.
 func (b *Bot) Handle(ctx context.Context, req Request) Response {
+	lock := &b.userLocks[uint64(req.UserID)%uint64(len(b.userLocks))]
+	lock.Lock()
+	defer lock.Unlock()
 	s := &session{ctx: ctx, req: req, now: b.now().In(registry.Rome)}
 	user, err := b.db.User(ctx, req.UserID)
 	if err != nil {
