@@ -28,6 +28,7 @@ type draft struct {
 	To    int    `json:"t,omitempty"`
 	Desks int    `json:"q,omitempty"`
 	Done  string `json:"done,omitempty"` // the booking code once confirmed
+	Rev   int    `json:"v,omitempty"`    // moves on every change: a button of an older revision is refused
 
 	RoomFirst bool `json:"rf,omitempty"` // the user asked for a room: offer rooms only
 }
@@ -45,10 +46,24 @@ func parseDay(s string) (time.Time, error) {
 	return time.ParseInLocation("2006-01-02", s, registry.Rome)
 }
 
-// request turns a complete draft into a registry booking request.
+// token names this draft at this revision, in its buttons.
+func (d *draft) token() string { return d.ID[:4] + strconv.Itoa(d.Rev) }
+
+// bstep is the data of a booking-flow button: "b:<token>:<step>[:<value>]".
+func bstep(s *session, step, val string) string {
+	data := "b:" + s.st.Draft.token() + ":" + step
+	if val != "" {
+		data += ":" + val
+	}
+	return data
+}
+
+// request turns a complete draft into a registry booking request. The key
+// names the draft at its revision: Confirm pressed twice books once, and a
+// changed draft is a new request.
 func (d *draft) request(userID int64) registry.Request {
 	day, _ := parseDay(d.Day)
-	req := registry.Request{Key: "confirm:" + d.ID, UserID: userID, SpaceID: d.Space, RoomID: d.Room,
+	req := registry.Request{Key: "confirm:" + d.token(), UserID: userID, SpaceID: d.Space, RoomID: d.Room,
 		Day: day, Slot: registry.Slot(d.Slot), From: d.From, To: d.To, Desks: d.Desks}
 	if d.Room != "" {
 		req.Slot = registry.Hours
@@ -128,6 +143,7 @@ func (b *Bot) applyWhen(d *draft, q *searchState) {
 func (b *Bot) bookStart(s *session, spaceID string, q *searchState, desks int) error {
 	sp, err := b.db.Space(s.ctx, spaceID)
 	if err != nil || sp.Status != registry.Approved {
+		s.st.Draft = nil
 		s.say(s.T("details.gone"))
 		return nil
 	}
@@ -202,12 +218,12 @@ func (b *Bot) askBookDay(s *session, sp *registry.Space, edit bool) error {
 		if len(spans) == 0 || b.over(s, day, spans[len(spans)-1].To) {
 			label = "🚫 " + label
 		}
-		row = append(row, Button{Label: label, Data: "b:d:" + day.Format("2006-01-02")})
+		row = append(row, Button{Label: label, Data: bstep(s, "d", day.Format("2006-01-02"))})
 		if len(row) == 4 {
 			rows, row = append(rows, row), nil
 		}
 	}
-	rows = append(rows, row, []Button{{Label: s.T("book.abandon"), Data: "b:no"}})
+	rows = append(rows, row, []Button{{Label: s.T("book.abandon"), Data: bstep(s, "no", "")}})
 	s.reply(Reply{Text: s.T("book.ask_day", "Name", sp.Name), Buttons: rows, Edit: edit})
 	return nil
 }
@@ -220,15 +236,15 @@ func (b *Bot) askBookSlot(s *session, sp *registry.Space, edit bool) error {
 		if !ok || s.st.Draft.RoomFirst || b.over(s, day, span.To) {
 			continue
 		}
-		rows = append(rows, []Button{{Label: s.T("slot."+string(slot), "From", clock(span.From), "To", clock(span.To)), Data: "b:sl:" + string(slot)}})
+		rows = append(rows, []Button{{Label: s.T("slot."+string(slot), "From", clock(span.From), "To", clock(span.To)), Data: bstep(s, "sl", string(slot))}})
 	}
 	for _, r := range sp.Rooms {
-		rows = append(rows, []Button{{Label: s.l.N("book.room_button", r.Seats, "Name", r.Name), Data: "b:r:" + r.ID}})
+		rows = append(rows, []Button{{Label: s.l.N("book.room_button", r.Seats, "Name", r.Name), Data: bstep(s, "r", r.ID)}})
 	}
 	if len(rows) == 0 {
 		return b.bookRefused(s, sp, &registry.Refusal{Reason: registry.ReasonClosedDay})
 	}
-	rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: "b:cd"}, {Label: s.T("book.abandon"), Data: "b:no"}})
+	rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: bstep(s, "cd", "")}, {Label: s.T("book.abandon"), Data: bstep(s, "no", "")}})
 	s.reply(Reply{Text: s.T("book.ask_slot", "Name", sp.Name, "Day", dayName(s.l, s.today(), day)), Buttons: rows, Edit: edit})
 	return nil
 }
@@ -247,7 +263,7 @@ func (b *Bot) askRoomStart(s *session, sp *registry.Space, edit bool) error {
 			if b.over(s, day, h*60) {
 				continue
 			}
-			row = append(row, Button{Label: clock(h * 60), Data: "b:h:" + strconv.Itoa(h)})
+			row = append(row, Button{Label: clock(h * 60), Data: bstep(s, "h", strconv.Itoa(h))})
 			if len(row) == 5 {
 				rows, row = append(rows, row), nil
 			}
@@ -259,7 +275,7 @@ func (b *Bot) askRoomStart(s *session, sp *registry.Space, edit bool) error {
 	if len(rows) == 0 {
 		return b.bookRefused(s, sp, &registry.Refusal{Reason: registry.ReasonClosedDay})
 	}
-	rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: "b:cd"}, {Label: s.T("book.abandon"), Data: "b:no"}})
+	rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: bstep(s, "cd", "")}, {Label: s.T("book.abandon"), Data: bstep(s, "no", "")}})
 	room, _ := sp.Room(s.st.Draft.Room)
 	s.reply(Reply{Text: s.T("book.ask_room_start", "Room", room.Name, "Day", dayName(s.l, s.today(), day)), Buttons: rows, Edit: edit})
 	return nil
@@ -268,9 +284,9 @@ func (b *Bot) askRoomStart(s *session, sp *registry.Space, edit bool) error {
 func (b *Bot) askDesks(s *session, sp *registry.Space, edit bool) error {
 	var row []Button
 	for n := 1; n <= min(6, sp.Desks); n++ {
-		row = append(row, Button{Label: strconv.Itoa(n), Data: "b:q:" + strconv.Itoa(n)})
+		row = append(row, Button{Label: strconv.Itoa(n), Data: bstep(s, "q", strconv.Itoa(n))})
 	}
-	s.reply(Reply{Text: s.T("book.ask_desks"), Buttons: [][]Button{row, {{Label: s.T("book.abandon"), Data: "b:no"}}}, Edit: edit})
+	s.reply(Reply{Text: s.T("book.ask_desks"), Buttons: [][]Button{row, {{Label: s.T("book.abandon"), Data: bstep(s, "no", "")}}}, Edit: edit})
 	return nil
 }
 
@@ -279,11 +295,11 @@ func (b *Bot) bookSummary(s *session, sp *registry.Space, edit bool) error {
 	d := s.st.Draft
 	text := s.T("book.summary", "What", locales.HTML(b.draftText(s, sp, d)))
 	rows := [][]Button{
-		{{Label: s.T("book.confirm"), Data: "b:ok"}, {Label: s.T("book.abandon"), Data: "b:no"}},
-		{{Label: s.T("book.change_day"), Data: "b:cd"}, {Label: s.T("book.change_slot"), Data: "b:cs"}},
+		{{Label: s.T("book.confirm"), Data: bstep(s, "ok", "")}, {Label: s.T("book.abandon"), Data: bstep(s, "no", "")}},
+		{{Label: s.T("book.change_day"), Data: bstep(s, "cd", "")}, {Label: s.T("book.change_slot"), Data: bstep(s, "cs", "")}},
 	}
 	if d.Room == "" {
-		rows[1] = append(rows[1], Button{Label: s.T("book.change_desks"), Data: "b:cq"})
+		rows[1] = append(rows[1], Button{Label: s.T("book.change_desks"), Data: bstep(s, "cq", "")})
 	}
 	s.reply(Reply{Text: text, Buttons: rows, Edit: edit})
 	return nil
@@ -306,18 +322,24 @@ func (b *Bot) draftText(s *session, sp *registry.Space, d *draft) string {
 		"From", clock(from), "To", clock(to), "What", locales.HTML(what))
 }
 
-// bookStep answers the booking flow's buttons: b:s:<space> starts,
-// b:d:<day>, b:sl:<slot>, b:r:<room>, b:h:<hour>, b:len:<hours>, b:q:<n>
-// fill in, b:cd/b:cs/b:cq change, b:ok confirms, b:no abandons and
-// b:alt:<space> moves the draft to another space.
+// bookStep answers the booking flow's buttons: b:s:<space> starts; the
+// others are b:<token>:<step>[:<value>], refused when the token is not the
+// draft's current one (an older message): d:<day>, sl:<slot>, r:<room>,
+// h:<hour>, len:<hours>, q:<n> fill in, cd/cs/cq change, ok confirms, no
+// abandons and alt:<space> moves the draft to another space.
 func (b *Bot) bookStep(s *session, arg string) error {
-	step, val, _ := strings.Cut(arg, ":")
-	if step == "s" {
-		return b.bookStart(s, val, nil, 0)
+	if space, ok := strings.CutPrefix(arg, "s:"); ok {
+		return b.bookStart(s, space, nil, 0)
 	}
+	token, rest, _ := strings.Cut(arg, ":")
+	step, val, _ := strings.Cut(rest, ":")
 	d := s.st.Draft
 	if d == nil {
 		s.resp.Notice = s.T("book.expired")
+		return nil
+	}
+	if token != d.token() {
+		s.resp.Notice = s.T("book.old_button")
 		return nil
 	}
 	if step == "no" {
@@ -331,7 +353,6 @@ func (b *Bot) bookStep(s *session, arg string) error {
 	}
 	if step == "alt" {
 		d.Space, d.Room, d.Done = val, "", ""
-		d.ID = newDraftID()
 	}
 	sp, err := b.db.Space(s.ctx, d.Space)
 	if err != nil || sp.Status != registry.Approved {
@@ -360,6 +381,7 @@ func (b *Bot) bookStep(s *session, arg string) error {
 			return nil
 		}
 		d.From, d.To = h*60, h*60
+		d.Rev++
 		return b.askRoomLength(s, &sp)
 	case "len":
 		n, err := strconv.Atoi(val)
@@ -388,6 +410,7 @@ func (b *Bot) bookStep(s *session, arg string) error {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
+	d.Rev++
 	return b.bookNext(s, &sp, true)
 }
 
@@ -402,10 +425,10 @@ func (b *Bot) askRoomLength(s *session, sp *registry.Space) error {
 	}
 	var row []Button
 	for n := 1; n <= 4 && d.From+n*60 <= end; n++ {
-		row = append(row, Button{Label: s.l.N("book.hours", n), Data: "b:len:" + strconv.Itoa(n)})
+		row = append(row, Button{Label: s.l.N("book.hours", n), Data: bstep(s, "len", strconv.Itoa(n))})
 	}
 	s.reply(Reply{Text: s.T("book.ask_room_length", "From", clock(s.st.Draft.From)),
-		Buttons: [][]Button{row, {{Label: s.T("book.abandon"), Data: "b:no"}}}, Edit: true})
+		Buttons: [][]Button{row, {{Label: s.T("book.abandon"), Data: bstep(s, "no", "")}}}, Edit: true})
 	return nil
 }
 
@@ -452,35 +475,35 @@ func (b *Bot) bookRefused(s *session, sp *registry.Space, r *registry.Refusal) e
 		}
 		for _, c := range alt.Slots {
 			if c.RoomID != "" {
-				rows = append(rows, []Button{{Label: fmt.Sprintf("🕘 %s–%s", clock(c.From), clock(c.To)), Data: fmt.Sprintf("b:h:%d", c.From/60)}})
+				rows = append(rows, []Button{{Label: fmt.Sprintf("🕘 %s–%s", clock(c.From), clock(c.To)), Data: bstep(s, "h", strconv.Itoa(c.From/60))}})
 				continue
 			}
-			rows = append(rows, []Button{{Label: s.T("slot."+string(c.Slot), "From", clock(c.From), "To", clock(c.To)), Data: "b:sl:" + string(c.Slot)}})
+			rows = append(rows, []Button{{Label: s.T("slot."+string(c.Slot), "From", clock(c.From), "To", clock(c.To)), Data: bstep(s, "sl", string(c.Slot))}})
 		}
 		for _, c := range alt.Nearby {
-			rows = append(rows, []Button{{Label: s.T("book.alt_space", "Name", c.Name, "Distance", distance(s.l, c.Distance)), Data: "b:alt:" + c.SpaceID}})
+			rows = append(rows, []Button{{Label: s.T("book.alt_space", "Name", c.Name, "Distance", distance(s.l, c.Distance)), Data: bstep(s, "alt", c.SpaceID)}})
 		}
 		if r.Reason == registry.ReasonFull {
 			if r.Left > 0 {
-				rows = append(rows, []Button{{Label: s.l.N("book.fewer", r.Left), Data: "b:q:" + strconv.Itoa(r.Left)}})
+				rows = append(rows, []Button{{Label: s.l.N("book.fewer", r.Left), Data: bstep(s, "q", strconv.Itoa(r.Left))}})
 			}
-			rows = append(rows, []Button{{Label: s.T("wait.join"), Data: "w:join"}})
+			rows = append(rows, []Button{{Label: s.T("wait.join"), Data: "w:join:" + s.st.Draft.token()}})
 		}
 	case registry.ReasonPast, registry.ReasonTooFar, registry.ReasonClosedDay, registry.ReasonHoliday, registry.ReasonClosure:
 		d.Day = ""
-		rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: "b:cd"}})
+		rows = append(rows, []Button{{Label: s.T("book.change_day"), Data: bstep(s, "cd", "")}})
 	case registry.ReasonOutsideHours, registry.ReasonNoSlot, registry.ReasonBadHours:
 		if d.Room != "" {
-			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: "b:r:" + d.Room}})
+			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: bstep(s, "r", d.Room)}})
 		} else {
-			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: "b:cs"}})
+			rows = append(rows, []Button{{Label: s.T("book.change_slot"), Data: bstep(s, "cs", "")}})
 		}
 	case registry.ReasonQuantity:
-		rows = append(rows, []Button{{Label: s.T("book.change_desks"), Data: "b:cq"}})
+		rows = append(rows, []Button{{Label: s.T("book.change_desks"), Data: bstep(s, "cq", "")}})
 	case registry.ReasonLimit:
 		rows = append(rows, []Button{{Label: s.T("menu.bookings"), Data: "m:book"}})
 	}
-	rows = append(rows, []Button{{Label: s.T("book.abandon"), Data: "b:no"}})
+	rows = append(rows, []Button{{Label: s.T("book.abandon"), Data: bstep(s, "no", "")}})
 	s.reply(Reply{Text: text, Buttons: rows})
 	return nil
 }

@@ -48,7 +48,7 @@ func TestSplitLong(t *testing.T) {
 func TestCallbackDataFitsTelegram(t *testing.T) {
 	// The longest ids the registry accepts, in the longest callback prefixes.
 	id := strings.Repeat("a", 48)
-	for _, data := range []string{"b:alt:" + id, "d:" + id, "b:s:" + id, "xy:ACDEFG", "b:d:2026-12-04", "w:ok:9223372036854775807", "r:s:conference_room"} {
+	for _, data := range []string{"b:abcd99999:alt:" + id, "d:" + id, "b:s:" + id, "w:join:abcd99999", "xy:ACDEFG", "b:d:2026-12-04", "w:ok:9223372036854775807", "r:s:conference_room"} {
 		if len(data) > 64 {
 			t.Errorf("callback data %q is %d bytes, over Telegram's 64", data, len(data))
 		}

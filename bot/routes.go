@@ -45,7 +45,7 @@ var (
 		"b":  (*Bot).bookStep,    // b:<step>:<value>: the booking flow, see bookStep
 		"x":  (*Bot).cancelAsk,   // x:<code>: cancel a booking (asks to confirm)
 		"xy": (*Bot).cancelDo,    // xy:<code>: confirmed
-		"w":  (*Bot).waitlist,    // w:join, w:leave:<entry>, w:ok:<offer>, w:no:<offer>
+		"w":  (*Bot).waitlist,    // w:join:<token>, w:leave:<entry>, w:ok:<offer>, w:no:<offer>
 		"n":  (*Bot).noop,        // a label that does nothing (closed day)
 	}
 )

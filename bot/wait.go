@@ -11,7 +11,7 @@ import (
 	"github.com/comune-seregno/coworkbot/registry"
 )
 
-// waitlist answers w:join (put me in line for the full slot of the draft),
+// waitlist answers w:join:<token> (put me in line for the full slot of the draft),
 // w:leave:<entry> (leave the line), w:ok:<offer> (take the place offered)
 // and w:no:<offer> (pass it on).
 func (b *Bot) waitlist(s *session, arg string) error {
@@ -21,6 +21,10 @@ func (b *Bot) waitlist(s *session, arg string) error {
 		d := s.st.Draft
 		if d == nil {
 			s.resp.Notice = s.T("book.expired")
+			return nil
+		}
+		if val != d.token() {
+			s.resp.Notice = s.T("book.old_button")
 			return nil
 		}
 		_, err := b.db.JoinWaitlist(s.ctx, d.request(s.user.ID))

@@ -76,3 +76,27 @@ func TestReminderTheEveningBefore(t *testing.T) {
 		t.Errorf("got %d reminders on the next tick, want none: once only", len(again))
 	}
 }
+
+// TestOldBookingButtonsAreRefused: a Confirm from an older summary must not
+// book the draft as it is now.
+func TestOldBookingButtonsAreRefused(t *testing.T) {
+	c := newUnderstandChat(t)
+	ctx := context.Background()
+	press := func(data string) Response {
+		return c.bot.Handle(ctx, Request{Source: "test", UserID: 6, ClientLang: "it", Callback: data})
+	}
+	resp := c.bot.Handle(ctx, Request{Source: "test", UserID: 6, ClientLang: "it", Text: "prenota 1 scrivania venerdì mattina da Officina Brianza"})
+	summary := resp.Replies[len(resp.Replies)-1]
+	oldConfirm, changeSlot := summary.Buttons[0][0].Data, summary.Buttons[1][1].Data
+	if !strings.HasSuffix(oldConfirm, ":ok") || !strings.HasSuffix(changeSlot, ":cs") {
+		t.Fatalf("got buttons %v, want Confirm and Change slot", summary.Buttons)
+	}
+	press(changeSlot) // then the afternoon…
+	resp = press(oldConfirm)
+	if resp.Notice == "" || len(resp.Replies) != 0 {
+		t.Errorf("got %+v, want the old Confirm refused with a notice", resp)
+	}
+	if bks, _ := c.db.Bookings(ctx, 6, understandNow); len(bks) != 0 {
+		t.Errorf("got %d bookings, want none from an old button", len(bks))
+	}
+}
