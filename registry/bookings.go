@@ -327,10 +327,10 @@ func (d *DB) Book(ctx context.Context, req Request) (Booking, error) {
 	d.bookQueued(c)
 	if c.stale {
 		// The list moved since the index was built: rebuild it now, outside
-		// the transaction, so that the next booking takes the fast path.
-		if _, ierr := d.currentIndex(ctx); ierr != nil && c.err == nil {
-			c.err = ierr
-		}
+		// the transaction, so that the next booking takes the fast path. A
+		// failure here changes nothing of the answer: the booking is written
+		// (or refused) already, and the next call rebuilds.
+		d.currentIndex(ctx)
 	}
 	return c.b, c.err
 }
@@ -450,7 +450,13 @@ func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Reques
 		if err != nil {
 			return Booking{}, false, err
 		}
-		if b.UserID != req.UserID || b.SpaceID != req.SpaceID || b.RoomID != req.RoomID || dayKey(b.Day) != dayKey(req.Day) {
+		same := b.UserID == req.UserID && b.SpaceID == req.SpaceID && b.RoomID == req.RoomID && dayKey(b.Day) == dayKey(req.Day)
+		if req.RoomID != "" || req.Slot == Hours {
+			same = same && b.From == req.From && b.To == req.To
+		} else {
+			same = same && b.Slot == req.Slot && b.Desks == req.Desks
+		}
+		if !same {
 			return Booking{}, false, fmt.Errorf("key %q already used for another booking: %w", req.Key, ErrConflict)
 		}
 		return b, false, nil

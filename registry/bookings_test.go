@@ -232,6 +232,16 @@ func TestBookIsIdempotent(t *testing.T) {
 	if _, err := d.Book(ctx, other); !errors.Is(err, ErrConflict) {
 		t.Errorf("same key, other space: got %v, want ErrConflict", err)
 	}
+	fewer := req
+	fewer.Desks = 1
+	if _, err := d.Book(ctx, fewer); !errors.Is(err, ErrConflict) {
+		t.Errorf("same key, other number of desks: got %v, want ErrConflict", err)
+	}
+	later := req
+	later.Slot = FullDay
+	if _, err := d.Book(ctx, later); !errors.Is(err, ErrConflict) {
+		t.Errorf("same key, other slot: got %v, want ErrConflict", err)
+	}
 	if n := countRows(t, d, `SELECT count(*) FROM bookings`); n != 1 {
 		t.Errorf("got %d rows, want 1", n)
 	}
