@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -84,14 +85,22 @@ func (c *Console) Run(ctx context.Context) error {
 
 // tick does the bot's own work (reminders, waitlist offers) after each line,
 // as the Telegram front end does every minute, and shows what is for this
-// user.
+// user. Messages for other users wait: they are not delivered here.
 func (c *Console) tick(ctx context.Context) {
-	out, err := c.Bot.Tick(ctx)
+	err := c.Bot.Tick(ctx, func(_ context.Context, o Outgoing) error {
+		if o.UserID != c.UserID {
+			return errNotHere
+		}
+		c.show(o.Reply)
+		return nil
+	})
 	if err != nil {
 		c.Bot.log.Error("tick", "err", err)
 	}
-	c.print(Response{Others: out})
 }
+
+// errNotHere says a message is for someone not at this console.
+var errNotHere = errors.New("not this console's user")
 
 // print shows a response as plain text with numbered buttons.
 func (c *Console) print(resp Response) {

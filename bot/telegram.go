@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -119,7 +120,13 @@ func backoff(attempt int) time.Duration {
 // webhook) and the bot's own ticks until ctx ends.
 func (t *Telegram) Run(ctx context.Context) error {
 	t.setCommands(ctx)
-	go t.ticker(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t.ticker(ctx)
+	}()
+	defer wg.Wait() // the ticker ends with ctx; nothing outlives Run
 	if t.cfg.WebhookURL != "" {
 		return t.serveWebhook(ctx)
 	}
@@ -158,10 +165,7 @@ func (t *Telegram) pollLoop(ctx context.Context) error {
 	offset, _ := strconv.Atoi(stored)
 	failures := 0
 	for ctx.Err() == nil {
-		cfg := tgbotapi.NewUpdate(offset)
-		cfg.Timeout = int(t.cfg.PollTimeout / time.Second)
-		cfg.AllowedUpdates = []string{"message", "callback_query"}
-		updates, err := t.poll.GetUpdates(cfg)
+		updates, err := t.getUpdates(offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -180,7 +184,12 @@ func (t *Telegram) pollLoop(ctx context.Context) error {
 		}
 		failures = 0
 		for _, u := range updates {
-			t.handleUpdate(ctx, u)
+			if ctx.Err() != nil {
+				break // stopping: the rest come again at the next start
+			}
+			if u.ok {
+				t.handleUpdate(ctx, u.Update)
+			}
 			offset = u.UpdateID + 1
 			if err := t.bot.db.SetSetting(context.WithoutCancel(ctx), offsetKey, strconv.Itoa(offset)); err != nil {
 				t.log.Error("store offset", "err", err)
@@ -191,9 +200,60 @@ func (t *Telegram) pollLoop(ctx context.Context) error {
 	return nil
 }
 
+// polledUpdate is an update as getUpdates gave it; ok is false when it
+// could not be decoded (only its id is known, and it is skipped).
+type polledUpdate struct {
+	tgbotapi.Update
+	ok bool
+}
+
+// getUpdates long-polls for the updates from offset on. Each update is
+// decoded on its own, so one the library cannot read is skipped instead of
+// stopping every later one.
+func (t *Telegram) getUpdates(offset int) ([]polledUpdate, error) {
+	params := tgbotapi.Params{}
+	params.AddNonZero("offset", offset)
+	params.AddNonZero("timeout", int(t.cfg.PollTimeout/time.Second))
+	params["allowed_updates"] = `["message","callback_query"]`
+	resp, err := t.poll.MakeRequest("getUpdates", params)
+	if err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &raws); err != nil {
+		return nil, fmt.Errorf("getUpdates: %w", err)
+	}
+	out := make([]polledUpdate, 0, len(raws))
+	for _, raw := range raws {
+		var u polledUpdate
+		if err := json.Unmarshal(raw, &u.Update); err != nil {
+			var id struct {
+				UpdateID int `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
+				return nil, fmt.Errorf("getUpdates: an update without an id: %s", raw)
+			}
+			t.log.Error("undecodable update skipped", "update", id.UpdateID, "err", err)
+			u.UpdateID = id.UpdateID
+		} else {
+			u.ok = true
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// handleTimeout bounds the handling of one update, replies included; it
+// runs to its end even while the bot stops, within this time.
+const handleTimeout = 30 * time.Second
+
 // handleUpdate converts one update, lets the bot answer it and delivers the
 // answer. A bad update is logged and skipped; it never stops the bot.
-func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
+func (t *Telegram) handleUpdate(runCtx context.Context, u tgbotapi.Update) {
+	// An update that has started is finished even if the bot is stopping,
+	// so that it is never half handled and then marked done.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), handleTimeout)
+	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
 			t.log.Error("panic handling update", "update", u.UpdateID, "panic", r)
@@ -218,7 +278,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		return
 	}
 	resp := t.bot.Handle(ctx, req)
-	sendCtx := context.WithoutCancel(ctx) // finish answering even while stopping
+	sendCtx := ctx
 	if req.CallbackID != "" {
 		if _, err := t.call(sendCtx, req.UserID, tgbotapi.NewCallback(req.CallbackID, stripHTML(resp.Notice))); err != nil {
 			t.log.Warn("answerCallbackQuery", "err", err)
@@ -232,7 +292,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 			}
 		}
 	}
-	t.Deliver(sendCtx, resp.Others)
+	t.deliverAll(sendCtx, resp.Others)
 	if _, err := t.bot.db.MarkHandled(sendCtx, "telegram", int64(u.UpdateID)); err != nil {
 		t.log.Error("mark handled", "update", u.UpdateID, "err", err)
 	}
@@ -399,20 +459,33 @@ func isNetError(err error) bool {
 	return errors.As(err, &ne) || errors.As(err, &se) || strings.Contains(err.Error(), "EOF")
 }
 
-// Deliver sends messages the bot decided on by itself, skipping people who
-// blocked it.
-func (t *Telegram) Deliver(ctx context.Context, out []Outgoing) {
-	for _, o := range out {
-		u, err := t.bot.db.User(ctx, o.UserID)
-		if err != nil || u.Blocked {
-			continue
-		}
-		for _, r := range splitLong([]Reply{o.Reply}) {
-			r.Edit = false
-			if err := t.send(ctx, o.UserID, 0, r); err != nil {
-				t.log.Warn("message not delivered", "user", o.UserID, "err", err)
-				break
+// Deliver sends a message the bot decided on by itself; someone who blocked
+// the bot is skipped (and counts as delivered: there is no one to tell).
+func (t *Telegram) Deliver(ctx context.Context, o Outgoing) error {
+	u, err := t.bot.db.User(ctx, o.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Blocked {
+		return nil
+	}
+	for _, r := range splitLong([]Reply{o.Reply}) {
+		r.Edit = false
+		if err := t.send(ctx, o.UserID, 0, r); err != nil {
+			if errors.Is(err, errBlocked) {
+				return nil
 			}
+			return err
+		}
+	}
+	return nil
+}
+
+// deliverAll sends messages for other users, logging what fails.
+func (t *Telegram) deliverAll(ctx context.Context, out []Outgoing) {
+	for _, o := range out {
+		if err := t.Deliver(ctx, o); err != nil {
+			t.log.Warn("message not delivered", "user", o.UserID, "err", err)
 		}
 	}
 }
@@ -426,11 +499,11 @@ func (t *Telegram) ticker(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			out, err := t.bot.Tick(ctx)
-			if err != nil {
+			tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+			if err := t.bot.Tick(tctx, t.Deliver); err != nil {
 				t.log.Error("tick", "err", err)
 			}
-			t.Deliver(ctx, out)
+			cancel()
 		}
 	}
 }
@@ -453,17 +526,21 @@ func (t *Telegram) serveWebhook(ctx context.Context) error {
 		return err
 	}
 	srv := &http.Server{Handler: t.WebhookHandler(ctx), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-	}()
 	t.log.Info("webhook listening", "addr", ln.Addr().String(), "url", t.cfg.WebhookURL)
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
 		return err
+	case <-ctx.Done():
 	}
-	return nil
+	// Let the requests under way finish (each within handleTimeout) before
+	// Run returns and the database closes.
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout+5*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shut)
+	<-served
+	return err
 }
 
 // WebhookHandler answers Telegram's webhook posts: it checks the secret

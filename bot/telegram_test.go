@@ -235,6 +235,15 @@ func TestTelegramSurvivesFailures(t *testing.T) {
 		t.Errorf("got unanswered %v, want every callback answered", u)
 	}
 
+	// An update the library cannot decode is skipped; the next one is
+	// answered.
+	h.srv.SendUpdateJSON([]byte(`{"message":{"message_id":"not a number","date":1,"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,"first_name":"Bo"},"text":"/start"}}`))
+	h.srv.SendText(u, "/aiuto")
+	h.idle(t)
+	if got := h.last(t, u.ID).Plain; !strings.Contains(got, "What I can do") {
+		t.Errorf("got %q after an undecodable update, want the help", got)
+	}
+
 	// A user who blocked the bot is remembered, and the bot goes on.
 	blocked := telegramtest.User{ID: 99, FirstName: "Zed", LanguageCode: "it"}
 	h.srv.Block(blocked.ID)
@@ -244,7 +253,9 @@ func TestTelegramSurvivesFailures(t *testing.T) {
 		t.Error("got the user not marked as blocked, want blocked")
 	}
 	sent := len(h.srv.CallsTo("sendMessage"))
-	h.tg.Deliver(context.Background(), []Outgoing{{UserID: blocked.ID, Reply: Reply{Text: "news"}}})
+	if err := h.tg.Deliver(context.Background(), Outgoing{UserID: blocked.ID, Reply: Reply{Text: "news"}}); err != nil {
+		t.Errorf("got %v delivering to a blocked user, want nil (skipped)", err)
+	}
 	if got := len(h.srv.CallsTo("sendMessage")); got != sent {
 		t.Errorf("got %d sends after delivering to a blocked user, want %d", got, sent)
 	}

@@ -163,51 +163,57 @@ func (b *Bot) reminders(s *session, args string) error {
 }
 
 // Tick does what the bot does by itself, at most once a minute: evening
-// reminders of tomorrow's bookings and waitlist offers that expired and move
-// on. The front ends deliver what it returns.
-func (b *Bot) Tick(ctx context.Context) ([]Outgoing, error) {
+// reminders of tomorrow's bookings, and waitlist offers that expired and
+// move on to the next in line. deliver sends one message; a reminder is
+// marked sent only once delivered, so a failed one is tried again at the
+// next tick. (An offer is stored whatever happens: it also shows in the
+// person's /prenotazioni.)
+func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) error) error {
 	now := b.now().In(registry.Rome)
-	var out []Outgoing
 	due, err := b.db.DueReminders(ctx, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var sent []int64
 	for _, bk := range due {
 		s, err := b.sessionFor(ctx, bk.UserID)
 		if err != nil {
-			return out, err
+			return err
 		}
 		sp, err := b.db.Space(ctx, bk.SpaceID)
 		if err != nil {
-			return out, err
+			return err
 		}
-		out = append(out, Outgoing{UserID: bk.UserID, Reply: Reply{
+		msg := Outgoing{UserID: bk.UserID, Reply: Reply{
 			Text:    s.T("reminders.text", "What", locales.HTML(b.bookingText(s, &sp, bk)), "Code", bk.Code),
 			Buttons: [][]Button{{{Label: s.T("bookings.cancel", "Code", bk.Code), Data: "x:" + bk.Code}}},
-		}})
-		sent = append(sent, bk.ID)
-	}
-	if len(sent) > 0 {
-		if err := b.db.MarkReminded(ctx, sent...); err != nil {
-			return out, err
+		}}
+		if err := deliver(ctx, msg); err != nil {
+			if !errors.Is(err, errNotHere) {
+				b.log.Warn("reminder not delivered, trying again later", "user", bk.UserID, "booking", bk.Code, "err", err)
+			}
+			continue
+		}
+		if err := b.db.MarkReminded(ctx, bk.ID); err != nil {
+			return err
 		}
 	}
 	if err := b.db.PruneHandled(ctx, now.AddDate(0, 0, -7)); err != nil {
-		return out, err
+		return err
 	}
 	offers, err := b.db.ExpireOffers(ctx)
 	if err != nil {
-		return out, err
+		return err
 	}
 	for _, o := range offers {
 		msg, err := b.offerMessage(ctx, o)
-		if err != nil {
-			return out, err
+		if err == nil {
+			err = deliver(ctx, msg)
 		}
-		out = append(out, msg)
+		if err != nil && !errors.Is(err, errNotHere) {
+			b.log.Warn("offer not delivered", "offer", o.ID, "err", err)
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // TickEvery is how often the front ends call Tick.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,19 +62,34 @@ func TestReminderTheEveningBefore(t *testing.T) {
 	c.say(t, 2, "it", "prenota 1 scrivania domani mattina da Officina Brianza\n#1")
 	c.say(t, 2, "it", "/promemoria")
 	ctx := context.Background()
-	if out, err := c.bot.Tick(ctx); err != nil || len(out) != 0 {
-		t.Fatalf("got %v, %v at 10:00, want no reminder yet", out, err)
+	var out []Outgoing
+	failing := false
+	tick := func() {
+		t.Helper()
+		err := c.bot.Tick(ctx, func(_ context.Context, o Outgoing) error {
+			if failing {
+				return errors.New("Bot API down")
+			}
+			out = append(out, o)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tick(); len(out) != 0 {
+		t.Fatalf("got %v at 10:00, want no reminder yet", out)
 	}
 	c.db.Now = func() time.Time { return understandNow.Add(8*time.Hour + 30*time.Minute) } // 18:30
-	out, err := c.bot.Tick(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	failing = true
+	tick() // not delivered: tried again at the next tick
+	failing = false
+	tick()
 	if len(out) != 1 || out[0].UserID != 1 || !strings.Contains(out[0].Reply.Text, "Reminder: you have a booking tomorrow") {
 		t.Fatalf("got %+v, want one English reminder for user 1 (user 2 turned them off)", out)
 	}
-	if again, _ := c.bot.Tick(ctx); len(again) != 0 {
-		t.Errorf("got %d reminders on the next tick, want none: once only", len(again))
+	if tick(); len(out) != 1 {
+		t.Errorf("got %d reminders after the next tick, want 1: once only", len(out))
 	}
 }
 
