@@ -49,6 +49,20 @@ func parseDay(s string) (time.Time, error) {
 // token names this draft at this revision, in its buttons.
 func (d *draft) token() string { return d.ID[:4] + strconv.Itoa(d.Rev) }
 
+// draftFor returns the draft a button with this token acts on, or nil (and
+// says why) when there is none or the button is from an older message.
+func (s *session) draftFor(token string) *draft {
+	switch d := s.st.Draft; {
+	case d == nil:
+		s.resp.Notice = s.T("book.expired")
+	case token != d.token():
+		s.resp.Notice = s.T("book.old_button")
+	default:
+		return d
+	}
+	return nil
+}
+
 // bstep is the data of a booking-flow button: "b:<token>:<step>[:<value>]".
 func bstep(s *session, step, val string) string {
 	data := "b:" + s.st.Draft.token() + ":" + step
@@ -333,13 +347,8 @@ func (b *Bot) bookStep(s *session, arg string) error {
 	}
 	token, rest, _ := strings.Cut(arg, ":")
 	step, val, _ := strings.Cut(rest, ":")
-	d := s.st.Draft
+	d := s.draftFor(token)
 	if d == nil {
-		s.resp.Notice = s.T("book.expired")
-		return nil
-	}
-	if token != d.token() {
-		s.resp.Notice = s.T("book.old_button")
 		return nil
 	}
 	if step == "no" {

@@ -18,13 +18,8 @@ func (b *Bot) waitlist(s *session, arg string) error {
 	step, val, _ := strings.Cut(arg, ":")
 	switch step {
 	case "join":
-		d := s.st.Draft
+		d := s.draftFor(val)
 		if d == nil {
-			s.resp.Notice = s.T("book.expired")
-			return nil
-		}
-		if val != d.token() {
-			s.resp.Notice = s.T("book.old_button")
 			return nil
 		}
 		_, err := b.db.JoinWaitlist(s.ctx, d.request(s.user.ID))
