@@ -57,9 +57,11 @@ func (b *Bot) language(s *session, args string) error {
 	if l := locales.Match(languageName(args)); l != "" {
 		return b.setLanguage(s, l)
 	}
-	s.reply(Reply{Text: s.T("language.choose"), Buttons: [][]Button{{
-		{Label: "🇮🇹 Italiano", Data: "l:it"}, {Label: "🇬🇧 English", Data: "l:en"},
-	}}})
+	var row []Button
+	for _, l := range locales.Languages { // each language named in itself
+		row = append(row, Button{Label: b.texts.For(l).T("language.name"), Data: "l:" + l})
+	}
+	s.reply(Reply{Text: s.T("language.choose"), Buttons: [][]Button{row}})
 	return nil
 }
 
