@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Rome even on a machine without a zoneinfo database
 
 	"github.com/mattn/go-sqlite3"
 
