@@ -68,10 +68,6 @@ func (c *Console) Run(ctx context.Context) error {
 				continue
 			}
 			btn := c.buttons[n-1]
-			if btn.URL != "" {
-				fmt.Fprintln(c.Out, btn.URL)
-				continue
-			}
 			req.Callback, req.CallbackID, req.MessageID = btn.Data, strconv.FormatInt(c.update, 10), c.btnMsg
 		default:
 			req.Text = line

@@ -29,10 +29,12 @@ func splitLong(rs []Reply) []Reply {
 		}
 		start := len(out)
 		var chunk strings.Builder
+		runes := 0 // in chunk
 		flush := func() {
 			if chunk.Len() > 0 {
 				out = append(out, Reply{Text: strings.TrimRight(chunk.String(), "\n")})
 				chunk.Reset()
+				runes = 0
 			}
 		}
 		for _, line := range strings.SplitAfter(r.Text, "\n") {
@@ -42,14 +44,16 @@ func splitLong(rs []Reply) []Reply {
 				out = append(out, Reply{Text: string(cut[:maxMessage])})
 				line = string(cut[maxMessage:])
 			}
-			if utf8.RuneCountInString(chunk.String())+utf8.RuneCountInString(line) > maxMessage {
+			n := utf8.RuneCountInString(line)
+			if runes+n > maxMessage {
 				flush()
 			}
 			chunk.WriteString(line)
+			runes += n
 		}
 		flush()
 		last := &out[len(out)-1]
-		last.Buttons, last.Keyboard, last.RemoveKeyboard = r.Buttons, r.Keyboard, r.RemoveKeyboard
+		last.Buttons, last.Keyboard = r.Buttons, r.Keyboard
 		out[start].Edit = r.Edit // only the first piece can replace the old message
 	}
 	return out

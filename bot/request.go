@@ -21,17 +21,16 @@ type Request struct {
 
 // Reply is one message to show the user.
 type Reply struct {
-	Text           string // Telegram HTML
-	Buttons        [][]Button
-	Keyboard       [][]KeyButton // a reply keyboard under the input field
-	RemoveKeyboard bool
-	Venue          *Venue // a map pin instead of text
-	Edit           bool   // replace the message whose button was pressed
+	Text     string // Telegram HTML
+	Buttons  [][]Button
+	Keyboard [][]KeyButton // a reply keyboard under the input field
+	Venue    *Venue        // a map pin instead of text
+	Edit     bool          // replace the message whose button was pressed
 }
 
-// Button is an inline button: it sends Data back, or opens URL.
+// Button is an inline button: pressing it sends Data back.
 type Button struct {
-	Label, Data, URL string
+	Label, Data string
 }
 
 // KeyButton is a reply-keyboard button; RequestLocation makes it share the

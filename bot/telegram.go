@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -387,8 +388,6 @@ func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply)
 		kb := tgbotapi.NewReplyKeyboard(rows...)
 		kb.ResizeKeyboard = true
 		msg.ReplyMarkup = kb
-	case r.RemoveKeyboard:
-		msg.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
 	}
 	_, err := t.call(ctx, chatID, msg)
 	return err
@@ -399,11 +398,7 @@ func inlineKeyboard(rows [][]Button) tgbotapi.InlineKeyboardMarkup {
 	for _, row := range rows {
 		var r []tgbotapi.InlineKeyboardButton
 		for _, b := range row {
-			if b.URL != "" {
-				r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Label, b.URL))
-			} else {
-				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
-			}
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
 		}
 		out = append(out, r)
 	}
@@ -455,8 +450,8 @@ func (t *Telegram) call(ctx context.Context, userID int64, c tgbotapi.Chattable)
 
 func isNetError(err error) bool {
 	var ne net.Error
-	var se *json.SyntaxError
-	return errors.As(err, &ne) || errors.As(err, &se) || strings.Contains(err.Error(), "EOF")
+	var se *json.SyntaxError // a proxy's HTML error page instead of JSON
+	return errors.As(err, &ne) || errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // Deliver sends a message the bot decided on by itself; someone who blocked

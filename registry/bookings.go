@@ -532,8 +532,7 @@ func readFacts(ctx context.Context, tx *sql.Tx, req Request, now time.Time) (fac
 		return f, err
 	}
 	// The day is closed: tell the closure that lasts longest.
-	err = tx.QueryRowContext(ctx, `SELECT last_day || note FROM closures WHERE space_id = ?1 AND first_day <= ?2 AND last_day >= ?2
-		ORDER BY last_day DESC LIMIT 1`, req.SpaceID, day).Scan(&f.closure)
+	f.closure, err = longestClosure(ctx, tx, req.SpaceID, day)
 	return f, err
 }
 
@@ -722,10 +721,8 @@ func (d *DB) CheckDay(ctx context.Context, spaceID string, day time.Time) error 
 		return err
 	}
 	key := dayKey(day)
-	var closure sql.NullString
-	err = d.db.QueryRowContext(ctx, `SELECT last_day || note FROM closures WHERE space_id = ?1 AND first_day <= ?2 AND last_day >= ?2
-		ORDER BY last_day DESC LIMIT 1`, spaceID, key).Scan(&closure)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	closure, err := longestClosure(ctx, d.db, spaceID, key)
+	if err != nil {
 		return err
 	}
 	_, err = d.dayRules(&s, key, d.now(), closure)

@@ -88,6 +88,18 @@ func (d *DB) Closures(ctx context.Context, spaceID string, from time.Time) ([]Cl
 }
 
 // closedOn reports whether a closure covers the day.
+// longestClosure returns, as "last_day" || note, the provider's closure
+// covering day that lasts longest, NULL when the day is not closed.
+func longestClosure(ctx context.Context, q queryer, spaceID, day string) (sql.NullString, error) {
+	var c sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT last_day || note FROM closures WHERE space_id = ?1 AND first_day <= ?2 AND last_day >= ?2
+		ORDER BY last_day DESC LIMIT 1`, spaceID, day).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
+	return c, err
+}
+
 func closedOn(ctx context.Context, q queryer, spaceID, day string) (bool, error) {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM closures WHERE space_id = ? AND first_day <= ? AND last_day >= ? LIMIT 1`,

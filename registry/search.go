@@ -9,6 +9,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+
+	"github.com/comune-seregno/coworkbot/registry/hours"
 )
 
 // Query asks for approved spaces. Every field is optional.
@@ -131,7 +133,7 @@ func (idx *spaceIndex) rowCol(p orb.Point) (int, int) {
 	return r, c
 }
 
-func (idx *spaceIndex) matches(s *Space, q *Query, cal hoursCalendar) bool {
+func (idx *spaceIndex) matches(s *Space, q *Query, cal hours.Calendar) bool {
 	if !s.Services.Has(q.Services) {
 		return false
 	}
@@ -150,7 +152,7 @@ func (idx *spaceIndex) matches(s *Space, q *Query, cal hoursCalendar) bool {
 	return true
 }
 
-func (idx *spaceIndex) search(q Query, cal hoursCalendar) []Result {
+func (idx *spaceIndex) search(q Query, cal hours.Calendar) []Result {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 10

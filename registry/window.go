@@ -6,8 +6,6 @@ import (
 	"github.com/comune-seregno/coworkbot/registry/hours"
 )
 
-type hoursCalendar = hours.Calendar
-
 // openDuring reports whether s is open in the window w: for the whole of it
 // with Cover, otherwise for at least an hour of it (or all of it, when it
 // is shorter), so that a space closing at 18:30 is not "open in the
