@@ -59,7 +59,7 @@ func BenchmarkBook(b *testing.B) {
 							return
 						}
 						sd := open[i%int64(len(open))]
-						_, err := d.Book(ctx, Request{Key: fmt.Sprintf("bench:%d", i), UserID: i + 1,
+						_, err := d.Book(ctx, BookingRequest{Key: fmt.Sprintf("bench:%d", i), UserID: i + 1,
 							SpaceID: sd.space, Day: sd.day, Slot: FullDay, Desks: 1})
 						if err == nil {
 							accepted.Add(1)

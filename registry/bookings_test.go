@@ -32,11 +32,11 @@ func newKey() string {
 	return fmt.Sprintf("test:%d", keyNo)
 }
 
-func desks(user int64, space string, day time.Time, slot Slot, n int) Request {
-	return Request{Key: newKey(), UserID: user, SpaceID: space, Day: day, Slot: slot, Desks: n}
+func desks(user int64, space string, day time.Time, slot Slot, n int) BookingRequest {
+	return BookingRequest{Key: newKey(), UserID: user, SpaceID: space, Day: day, Slot: slot, Desks: n}
 }
 
-func mustBook(t *testing.T, d *DB, req Request) Booking {
+func mustBook(t *testing.T, d *DB, req BookingRequest) Booking {
 	t.Helper()
 	b, err := d.Book(context.Background(), req)
 	if err != nil {
@@ -92,22 +92,22 @@ func TestSlotHours(t *testing.T) {
 func TestBookRefusals(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	if err := d.SetStatus(ctx, "smart-verano", Pending); err != nil {
+	if err := d.SetStatus(ctx, CommandLine, "smart-verano", Pending, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.AddClosure(ctx, Closure{SpaceID: "nido-lavoro", First: time.Date(2026, 12, 21, 0, 0, 0, 0, Rome),
+	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nido-lavoro", First: time.Date(2026, 12, 21, 0, 0, 0, 0, Rome),
 		Last: time.Date(2027, 1, 6, 0, 0, 0, 0, Rome), Note: "chiusura natalizia"}); err != nil {
 		t.Fatal(err)
 	}
-	room := func(space, id string, day time.Time, from, to int) Request {
-		return Request{Key: newKey(), UserID: 1, SpaceID: space, RoomID: id, Day: day, From: from, To: to}
+	room := func(space, id string, day time.Time, from, to int) BookingRequest {
+		return BookingRequest{Key: newKey(), UserID: 1, SpaceID: space, RoomID: id, Day: day, From: from, To: to}
 	}
-	hoursReq := func(space string, day time.Time, from, to int) Request {
-		return Request{Key: newKey(), UserID: 1, SpaceID: space, Day: day, Slot: Hours, From: from, To: to, Desks: 1}
+	hoursReq := func(space string, day time.Time, from, to int) BookingRequest {
+		return BookingRequest{Key: newKey(), UserID: 1, SpaceID: space, Day: day, Slot: Hours, From: from, To: to, Desks: 1}
 	}
 	tests := []struct {
 		name string
-		req  Request
+		req  BookingRequest
 		want Reason
 		kind error
 		chk  func(*Refusal) string
@@ -194,12 +194,12 @@ func TestBookCapacityIsOverlapAware(t *testing.T) {
 	mustBook(t, d, desks(2, "spazio-ceredo", thu3, Afternoon, 8))
 	mustBook(t, d, desks(3, "spazio-ceredo", thu3, Morning, 3))
 	for _, tt := range []struct {
-		req  Request
+		req  BookingRequest
 		left int
 	}{
 		{desks(4, "spazio-ceredo", thu3, Morning, 1), 0},
 		{desks(4, "spazio-ceredo", thu3, FullDay, 1), 0},
-		{Request{Key: newKey(), UserID: 4, SpaceID: "spazio-ceredo", Day: thu3, Slot: Hours, From: 12 * 60, To: 15 * 60, Desks: 1}, 0},
+		{BookingRequest{Key: newKey(), UserID: 4, SpaceID: "spazio-ceredo", Day: thu3, Slot: Hours, From: 12 * 60, To: 15 * 60, Desks: 1}, 0},
 	} {
 		_, err := d.Book(ctx, tt.req)
 		if r := refusal(t, err); r.Reason != ReasonFull || r.Left != tt.left || !errors.Is(err, ErrFull) {
@@ -214,8 +214,8 @@ func TestBookCapacityIsOverlapAware(t *testing.T) {
 	}
 	mustBook(t, d, desks(6, "il-cortile", thu3, Morning, 1))
 	// Explicit hours stack: 08:30-10:30 and 10:30-12:30 each take all four.
-	mustBook(t, d, Request{Key: newKey(), UserID: 7, SpaceID: "il-cortile", Day: fri4, Slot: Hours, From: 510, To: 630, Desks: 4})
-	mustBook(t, d, Request{Key: newKey(), UserID: 7, SpaceID: "il-cortile", Day: fri4, Slot: Hours, From: 630, To: 750, Desks: 4})
+	mustBook(t, d, BookingRequest{Key: newKey(), UserID: 7, SpaceID: "il-cortile", Day: fri4, Slot: Hours, From: 510, To: 630, Desks: 4})
+	mustBook(t, d, BookingRequest{Key: newKey(), UserID: 7, SpaceID: "il-cortile", Day: fri4, Slot: Hours, From: 630, To: 750, Desks: 4})
 }
 
 func TestBookIsIdempotent(t *testing.T) {
@@ -341,7 +341,7 @@ func TestBookBatchWithARefusal(t *testing.T) {
 	ctx := context.Background()
 	// officina-brianza has 20 desks: leave 3.
 	mustBook(t, d, desks(1, "officina-brianza", thu3, FullDay, 17))
-	reqs := []Request{
+	reqs := []BookingRequest{
 		desks(2, "officina-brianza", thu3, FullDay, 2),
 		desks(3, "officina-brianza", thu3, FullDay, 2), // 1 left by then
 		desks(4, "officina-brianza", thu3, FullDay, 1),
@@ -432,8 +432,8 @@ func TestBookSameKeyConcurrently(t *testing.T) {
 func TestRooms(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	room := func(user int64, from, to int) Request {
-		return Request{Key: newKey(), UserID: user, SpaceID: "officina-brianza", RoomID: "volta", Day: thu3, From: from * 60, To: to * 60}
+	room := func(user int64, from, to int) BookingRequest {
+		return BookingRequest{Key: newKey(), UserID: user, SpaceID: "officina-brianza", RoomID: "volta", Day: thu3, From: from * 60, To: to * 60}
 	}
 	b := mustBook(t, d, room(1, 10, 12))
 	if b.Desks != 0 || b.Slot != Hours || b.RoomID != "volta" {
@@ -715,24 +715,24 @@ func TestBookAcrossDaylightSaving(t *testing.T) {
 	tests := []struct {
 		name      string
 		now       time.Time
-		req       Request
+		req       BookingRequest
 		start     string // UTC
 		hoursLong float64
 	}{
 		// Clocks go forward at 02:00: the night from 01:00 to 04:00 lasts two hours.
 		{"spring 2026", time.Date(2026, 3, 20, 9, 0, 0, 0, Rome),
-			Request{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 3, 29, 0, 0, 0, 0, Rome), Slot: Hours, From: 60, To: 240, Desks: 1},
+			BookingRequest{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 3, 29, 0, 0, 0, 0, Rome), Slot: Hours, From: 60, To: 240, Desks: 1},
 			"2026-03-29T00:00:00Z", 2},
 		// Clocks go back at 03:00: the night from 01:00 to 04:00 lasts four hours.
 		{"autumn 2026", time.Date(2026, 10, 20, 9, 0, 0, 0, Rome),
-			Request{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 10, 25, 0, 0, 0, 0, Rome), Slot: Hours, From: 60, To: 240, Desks: 1},
+			BookingRequest{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 10, 25, 0, 0, 0, 0, Rome), Slot: Hours, From: 60, To: 240, Desks: 1},
 			"2026-10-24T23:00:00Z", 4},
 		{"autumn 2026 full day", time.Date(2026, 10, 20, 9, 0, 0, 0, Rome),
-			Request{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 10, 25, 0, 0, 0, 0, Rome), Slot: FullDay, Desks: 1},
+			BookingRequest{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2026, 10, 25, 0, 0, 0, 0, Rome), Slot: FullDay, Desks: 1},
 			"2026-10-25T07:00:00Z", 11},
 		// Easter Sunday 2027 is also the day clocks go forward.
 		{"spring 2027", time.Date(2027, 3, 20, 9, 0, 0, 0, Rome),
-			Request{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2027, 3, 28, 0, 0, 0, 0, Rome), Slot: Morning, Desks: 1},
+			BookingRequest{UserID: 1, SpaceID: "binario-uno", Day: time.Date(2027, 3, 28, 0, 0, 0, 0, Rome), Slot: Morning, Desks: 1},
 			"2027-03-28T06:00:00Z", 5},
 	}
 	for _, tt := range tests {
@@ -773,13 +773,13 @@ func TestBookAcrossDaylightSaving(t *testing.T) {
 func TestClosures(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	if _, err := d.AddClosure(ctx, Closure{SpaceID: "nowhere", First: thu3, Last: thu3}); !errors.Is(err, ErrNotFound) {
+	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nowhere", First: thu3, Last: thu3}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown space: got %v, want ErrNotFound", err)
 	}
-	if _, err := d.AddClosure(ctx, Closure{SpaceID: "officina-brianza", First: fri4, Last: thu3}); !errors.Is(err, ErrInvalid) {
+	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: fri4, Last: thu3}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("backwards: got %v, want ErrInvalid", err)
 	}
-	c, err := d.AddClosure(ctx, Closure{SpaceID: "officina-brianza", First: thu3.Add(15 * time.Hour), Last: fri4, Note: "lavori"})
+	c, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: thu3.Add(15 * time.Hour), Last: fri4, Note: "lavori"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -797,10 +797,10 @@ func TestClosures(t *testing.T) {
 	if list, _ := d.Closures(ctx, "officina-brianza", sat5); len(list) != 0 {
 		t.Errorf("closures from the 5th: got %v, want none", list)
 	}
-	if err := d.RemoveClosure(ctx, c.ID); err != nil {
+	if err := d.RemoveClosure(ctx, CommandLine, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.RemoveClosure(ctx, c.ID); !errors.Is(err, ErrNotFound) {
+	if err := d.RemoveClosure(ctx, CommandLine, c.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("removed twice: got %v, want ErrNotFound", err)
 	}
 	mustBook(t, d, desks(1, "officina-brianza", fri4, Morning, 1))
@@ -841,14 +841,14 @@ func TestBookSeesChangesToTheList(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
 	mustBook(t, d, desks(1, "il-cortile", thu3, Morning, 2)) // builds the index
-	if _, err := d.UpdateSpace(ctx, "il-cortile", func(s *Space) error { s.Desks = 3; return nil }); err != nil {
+	if _, err := d.UpdateSpace(ctx, CommandLine, "il-cortile", func(s *Space) error { s.Desks = 3; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	_, err := d.Book(ctx, desks(2, "il-cortile", thu3, Morning, 2))
 	if r := refusal(t, err); r.Reason != ReasonFull || r.Left != 1 {
 		t.Errorf("after the change: got %v, want full with 1 left", err)
 	}
-	if err := d.SetStatus(ctx, "il-cortile", Suspended); err != nil {
+	if err := d.SetStatus(ctx, CommandLine, "il-cortile", Suspended, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, err = d.Book(ctx, desks(2, "il-cortile", thu3, Morning, 1))
@@ -860,7 +860,7 @@ func TestBookSeesChangesToTheList(t *testing.T) {
 func TestCheckDay(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	if _, err := d.AddClosure(ctx, Closure{SpaceID: "officina-brianza", First: time.Date(2026, 12, 14, 0, 0, 0, 0, Rome),
+	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: time.Date(2026, 12, 14, 0, 0, 0, 0, Rome),
 		Last: time.Date(2026, 12, 18, 0, 0, 0, 0, Rome), Note: "lavori"}); err != nil {
 		t.Fatal(err)
 	}

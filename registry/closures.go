@@ -17,9 +17,10 @@ type Closure struct {
 	Note        string    // the provider's words, shown to whoever asks
 }
 
-// AddClosure closes a space from c.First to c.Last. Bookings already made
-// for those days stay: SpaceBookings lists them for the provider.
-func (d *DB) AddClosure(ctx context.Context, c Closure) (Closure, error) {
+// AddClosure closes a space from c.First to c.Last, for its provider, the
+// staff or the operator. Bookings already made for those days stay:
+// SpaceBookings lists them for the provider.
+func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, error) {
 	first, last := dayKey(c.First), dayKey(c.Last)
 	if c.First.IsZero() || c.Last.IsZero() || last < first {
 		return Closure{}, fmt.Errorf("closure %s to %s: %w", first, last, ErrInvalid)
@@ -28,13 +29,20 @@ func (d *DB) AddClosure(ctx context.Context, c Closure) (Closure, error) {
 		if _, err := getSpace(ctx, tx, c.SpaceID); err != nil {
 			return err
 		}
+		role, err := mustKeep(ctx, tx, a, c.SpaceID)
+		if err != nil {
+			return err
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO closures (space_id, first_day, last_day, note, created_at) VALUES (?, ?, ?, ?, ?)`,
 			c.SpaceID, first, last, c.Note, d.now().Unix())
 		if err != nil {
 			return err
 		}
-		c.ID, err = r.LastInsertId()
-		return err
+		if c.ID, err = r.LastInsertId(); err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, a, role, ActionClosureAdd, c.SpaceID, nil,
+			map[string]any{"id": c.ID, "first": first, "last": last, "note": c.Note}, "")
 	})
 	if err != nil {
 		return Closure{}, err
@@ -44,19 +52,29 @@ func (d *DB) AddClosure(ctx context.Context, c Closure) (Closure, error) {
 	return c, nil
 }
 
-// RemoveClosure reopens what a closure closed. It does not offer the days
+// RemoveClosure reopens what a closure closed, for the space's provider,
+// the staff or the operator. It does not offer the days
 // to the waitlist: ExpireOffers does not look at them either, as nobody could
 // join a waitlist for a closed day.
-func (d *DB) RemoveClosure(ctx context.Context, id int64) error {
+func (d *DB) RemoveClosure(ctx context.Context, a Actor, id int64) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE id = ?`, id)
+		var space, first, last, note string
+		err := tx.QueryRowContext(ctx, `SELECT space_id, first_day, last_day, note FROM closures WHERE id = ?`, id).Scan(&space, &first, &last, &note)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("closure %d: %w", id, ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return fmt.Errorf("closure %d: %w", id, ErrNotFound)
+		role, err := mustKeep(ctx, tx, a, space)
+		if err != nil {
+			return err
 		}
-		return nil
+		if _, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, a, role, ActionClosureRemove, space,
+			map[string]any{"id": id, "first": first, "last": last, "note": note}, nil, "")
 	})
 }
 

@@ -8,12 +8,12 @@ import (
 // Import reads a file in the given format and writes its spaces as the
 // official list, all or nothing: any problem writes nothing and comes back as
 // Problems.
-func (d *DB) Import(ctx context.Context, r io.Reader, f Format) (PutResult, error) {
+func (d *DB) Import(ctx context.Context, a Actor, r io.Reader, f Format) (PutResult, error) {
 	spaces, err := Read(r, f)
 	if err != nil {
 		return PutResult{}, err
 	}
-	return d.PutSpaces(ctx, spaces)
+	return d.PutSpaces(ctx, a, spaces)
 }
 
 // Export writes the approved spaces, ordered by id, in the given format.

@@ -78,29 +78,12 @@ func WriteGeoJSON(w io.Writer, spaces []Space) error {
 	}
 	b.Write(head[:len(head)-3]) // drop "[]}" to stream the features
 	b.WriteString("[\n")
-	for i, s := range spaces {
-		props := geoProps{ID: s.ID, Name: s.Name, Amenity: "coworking_space", Comune: s.Comune, Address: s.Address,
-			Services: s.Services.List(), Desks: s.Desks, OpeningHours: s.Hours.String(),
-			PriceDay: eurPtr(s.PriceDayCents), PriceHalfDay: eurPtr(s.PriceHalfDayCents),
-			Phone: s.Phone, Email: s.Email, Website: s.Website, Description: nonEmpty(s.Description)}
-		if props.Services == nil {
-			props.Services = []Service{}
-		}
-		if len(props.Description) == 0 {
-			props.Description = nil
-		}
-		for _, r := range s.Rooms {
-			props.Rooms = append(props.Rooms, geoRoom{ID: r.ID, Name: r.Name, Seats: r.Seats, PriceHour: eurPtr(r.PriceHourCents)})
-		}
-		pj, err := json.Marshal(props)
+	for i := range spaces {
+		f, err := featureJSON(&spaces[i])
 		if err != nil {
 			return err
 		}
-		cj, err := json.Marshal([]float64{s.Location.Lon(), s.Location.Lat()})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, `{"type":"Feature","id":%q,"geometry":{"type":"Point","coordinates":%s},"properties":%s}`, s.ID, cj, pj)
+		b.Write(f)
 		if i < len(spaces)-1 {
 			b.WriteByte(',')
 		}
@@ -109,6 +92,33 @@ func WriteGeoJSON(w io.Writer, spaces []Space) error {
 	b.WriteString("]}\n")
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// featureJSON is a space as one GeoJSON feature: the registry's own
+// encoding of a space, also used for applications and the audit log.
+func featureJSON(s *Space) ([]byte, error) {
+	props := geoProps{ID: s.ID, Name: s.Name, Amenity: "coworking_space", Comune: s.Comune, Address: s.Address,
+		Services: s.Services.List(), Desks: s.Desks, OpeningHours: s.Hours.String(),
+		PriceDay: eurPtr(s.PriceDayCents), PriceHalfDay: eurPtr(s.PriceHalfDayCents),
+		Phone: s.Phone, Email: s.Email, Website: s.Website, Description: nonEmpty(s.Description)}
+	if props.Services == nil {
+		props.Services = []Service{}
+	}
+	if len(props.Description) == 0 {
+		props.Description = nil
+	}
+	for _, r := range s.Rooms {
+		props.Rooms = append(props.Rooms, geoRoom{ID: r.ID, Name: r.Name, Seats: r.Seats, PriceHour: eurPtr(r.PriceHourCents)})
+	}
+	pj, err := json.Marshal(props)
+	if err != nil {
+		return nil, err
+	}
+	cj, err := json.Marshal([]float64{s.Location.Lon(), s.Location.Lat()})
+	if err != nil {
+		return nil, err
+	}
+	return fmt.Appendf(nil, `{"type":"Feature","id":%q,"geometry":{"type":"Point","coordinates":%s},"properties":%s}`, s.ID, cj, pj), nil
 }
 
 func eurPtr(cents int) *float64 {

@@ -51,7 +51,7 @@ func TestHelperProcess(t *testing.T) {
 	case "race":
 		// Everyone wants officina-brianza on 3 December.
 		for i := range 10 {
-			report(d.Book(ctx, Request{Key: fmt.Sprintf("race:%d:%d", proc, i), UserID: int64(proc*100 + i),
+			report(d.Book(ctx, BookingRequest{Key: fmt.Sprintf("race:%d:%d", proc, i), UserID: int64(proc*100 + i),
 				SpaceID: "officina-brianza", Day: thu3, Slot: FullDay, Desks: 1}))
 		}
 	case "crash":
@@ -60,7 +60,7 @@ func TestHelperProcess(t *testing.T) {
 		spaces := []string{"il-cortile", "binario-uno", "spazio-ceredo", "smart-verano", "officina-brianza"}
 		slots := []Slot{Morning, Afternoon, FullDay}
 		for i := 0; ; i++ {
-			b, err := d.Book(ctx, Request{Key: fmt.Sprintf("crash:%d:%d", proc, i), UserID: int64(proc*1_000_000 + i/4 + 1),
+			b, err := d.Book(ctx, BookingRequest{Key: fmt.Sprintf("crash:%d:%d", proc, i), UserID: int64(proc*1_000_000 + i/4 + 1),
 				SpaceID: spaces[i%len(spaces)], Day: thu3.AddDate(0, 0, i/40), Slot: slots[i%len(slots)], Desks: 1 + i%3})
 			report(b, err)
 			if err == nil && i%7 == 0 {

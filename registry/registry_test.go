@@ -79,7 +79,7 @@ func TestExportImportExportSameBytes(t *testing.T) {
 		t.Run(string(f), func(t *testing.T) {
 			first := exportString(t, mustDemo(t), f)
 			d2 := mustOpen(t)
-			res, err := d2.Import(context.Background(), strings.NewReader(first), f)
+			res, err := d2.Import(context.Background(), CommandLine, strings.NewReader(first), f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +90,7 @@ func TestExportImportExportSameBytes(t *testing.T) {
 				t.Errorf("second export differs from first:\n%s\n---\n%s", second, first)
 			}
 			// Importing again changes nothing and duplicates nothing.
-			res, err = d2.Import(context.Background(), strings.NewReader(first), f)
+			res, err = d2.Import(context.Background(), CommandLine, strings.NewReader(first), f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func TestReimportUpdatesByID(t *testing.T) {
 	doc := exportString(t, d, GeoJSON)
 	edited := strings.Replace(doc, `"desks":20`, `"desks":22`, 1)
 	edited = strings.Replace(edited, `"name":"Il Cortile"`, `"name":"Il Cortile Nuovo"`, 1)
-	res, err := d.Import(ctx, strings.NewReader(edited), GeoJSON)
+	res, err := d.Import(ctx, CommandLine, strings.NewReader(edited), GeoJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d := mustDemo(t)
 			before := exportString(t, d, GeoJSON)
-			_, err := d.Import(context.Background(), strings.NewReader(c.doc), c.format)
+			_, err := d.Import(context.Background(), CommandLine, strings.NewReader(c.doc), c.format)
 			var probs Problems
 			if !errors.As(err, &probs) || !errors.Is(err, ErrInvalid) {
 				t.Fatalf("got error %v, want Problems", err)
@@ -273,7 +273,7 @@ func TestImportUnreadableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = d.Import(context.Background(), f, GeoJSON)
+	_, err = d.Import(context.Background(), CommandLine, f, GeoJSON)
 	var probs Problems
 	if !errors.As(err, &probs) || probs[0].Code != ProbUnreadable {
 		t.Fatalf("got %v, want an unreadable problem", err)
@@ -352,7 +352,7 @@ func TestSearchSeesOnlyApprovedAndNoticesChanges(t *testing.T) {
 	if _, err := d.Search(ctx, Query{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.SetStatus(ctx, "binario-uno", Suspended); err != nil {
+	if err := d.SetStatus(ctx, CommandLine, "binario-uno", Suspended, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A second handle on the same file, as another process would have.
@@ -370,14 +370,14 @@ func TestSearchSeesOnlyApprovedAndNoticesChanges(t *testing.T) {
 			t.Error("a suspended space was found")
 		}
 	}
-	if err := other.SetStatus(ctx, "binario-uno", Approved); err != nil {
+	if err := other.SetStatus(ctx, CommandLine, "binario-uno", Approved, ""); err != nil {
 		t.Fatal(err)
 	}
 	rs, _ = d.Search(ctx, Query{Limit: 50})
 	if len(rs) != 15 {
 		t.Errorf("got %d after re-approval in another handle, want 15", len(rs))
 	}
-	if err := d.SetStatus(ctx, "nope", Approved); !errors.Is(err, ErrNotFound) {
+	if err := d.SetStatus(ctx, CommandLine, "nope", Approved, ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("got %v, want ErrNotFound", err)
 	}
 }
@@ -400,7 +400,7 @@ func TestReimportWithRoomsInAnotherOrderIsUnchanged(t *testing.T) {
 	for i := range spaces {
 		slices.Reverse(spaces[i].Rooms)
 	}
-	res, err := d.PutSpaces(ctx, spaces)
+	res, err := d.PutSpaces(ctx, CommandLine, spaces)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +420,7 @@ func TestImportCSVWithSemicolons(t *testing.T) {
 	w.Comma = ';' // as a spreadsheet in Italian saves it
 	w.WriteAll(rows)
 	d := mustOpen(t)
-	res, err := d.Import(context.Background(), strings.NewReader(b.String()), CSV)
+	res, err := d.Import(context.Background(), CommandLine, strings.NewReader(b.String()), CSV)
 	if err != nil {
 		t.Fatal(err)
 	}

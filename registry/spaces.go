@@ -51,6 +51,12 @@ const (
 	ProbTooLong       = "too_long"
 )
 
+// ProblemCodes lists every problem code, for callers that must have words
+// for each.
+var ProblemCodes = []string{ProbMissing, ProbBadCoords, ProbSwappedCoords, ProbUnknownSvc, ProbBadHours, ProbNegative,
+	ProbNotNumber, ProbDuplicateID, ProbBadID, ProbBadEmail, ProbBadURL, ProbBadGeometry, ProbUnknownField, ProbBadRoom,
+	ProbUnreadable, ProbBadType, ProbBadLanguage, ProbEmptyFile, ProbTooLong}
+
 func (p Problem) String() string {
 	var b strings.Builder
 	if p.Record > 0 {
@@ -93,6 +99,13 @@ var Area = orb.Bound{Min: orb.Point{6.6, 35.4}, Max: orb.Point{18.6, 47.1}}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// The longest ids: the bot carries them in button data, which Telegram caps
+// at 64 bytes.
+const (
+	MaxIDLength     = 48 // a space's id
+	MaxRoomIDLength = 32 // a room's id, unique within its space
+)
+
 // Validate checks a space's fields, returning every problem found.
 func (s *Space) Validate() []Problem {
 	var ps []Problem
@@ -102,7 +115,7 @@ func (s *Space) Validate() []Problem {
 	switch {
 	case s.ID == "":
 		add("id", ProbMissing, "")
-	case !idPattern.MatchString(s.ID) || len(s.ID) > 48:
+	case !idPattern.MatchString(s.ID) || len(s.ID) > MaxIDLength:
 		add("id", ProbBadID, s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {
@@ -146,7 +159,7 @@ func (s *Space) Validate() []Problem {
 	seen := map[string]bool{}
 	for _, r := range s.Rooms {
 		switch {
-		case r.ID == "" || !idPattern.MatchString(r.ID) || seen[r.ID]:
+		case r.ID == "" || !idPattern.MatchString(r.ID) || len(r.ID) > MaxRoomIDLength || seen[r.ID]:
 			add("rooms", ProbBadRoom, r.ID)
 		case strings.TrimSpace(r.Name) == "" || r.Seats <= 0 || r.PriceHourCents < 0:
 			add("rooms", ProbBadRoom, r.Name)
@@ -166,7 +179,10 @@ type PutResult struct {
 // approved, existing ones (by id) are updated, nothing is deleted. It is all
 // or nothing: one invalid space, or a repeated id, writes nothing and returns
 // Problems.
-func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
+//
+// Only the operator and the staff may import; each space added or changed is
+// in the audit log.
+func (d *DB) PutSpaces(ctx context.Context, a Actor, spaces []Space) (PutResult, error) {
 	var res PutResult
 	var probs Problems
 	seen := map[string]int{}
@@ -187,11 +203,16 @@ func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
 	now := d.now()
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		res = PutResult{}
+		role, err := mustBeStaff(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		for i := range spaces {
 			s := spaces[i]
 			// Rooms are stored, and come back, in id order.
 			s.Rooms = slices.SortedFunc(slices.Values(s.Rooms), func(a, b Room) int { return strings.Compare(a.ID, b.ID) })
 			old, err := getSpace(ctx, tx, s.ID)
+			var before []byte
 			switch {
 			case err == nil:
 				s.Status, s.Created = old.Status, old.Created
@@ -207,6 +228,9 @@ func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
 				}
 				s.Updated = now
 				res.Updated++
+				if before, err = featureJSON(&old); err != nil {
+					return err
+				}
 			case isNotFound(err):
 				s.Status, s.Created, s.Updated = Approved, now, now
 				res.Added++
@@ -216,68 +240,136 @@ func (d *DB) PutSpaces(ctx context.Context, spaces []Space) (PutResult, error) {
 			if err := writeSpace(ctx, tx, &s); err != nil {
 				return fmt.Errorf("record %d (%s): %w", i+1, s.ID, err)
 			}
+			after, err := featureJSON(&s)
+			if err != nil {
+				return err
+			}
+			if err := d.audit(ctx, tx, a, role, ActionImport, s.ID, before, after, ""); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	return res, err
 }
 
-// CreateSpace adds one space with the given status (a provider's application
-// is Pending).
-func (d *DB) CreateSpace(ctx context.Context, s Space, status Status) error {
+// CreateSpace adds one space with the given status, for the staff or the
+// operator (a citizen applies instead: see Apply).
+func (d *DB) CreateSpace(ctx context.Context, a Actor, s Space, status Status) error {
 	if ps := s.Validate(); len(ps) > 0 {
 		return Problems(ps)
 	}
 	now := d.now()
 	s.Status, s.Created, s.Updated = status, now, now
 	return d.inTx(ctx, func(tx *sql.Tx) error {
+		role, err := mustBeStaff(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		if _, err := getSpace(ctx, tx, s.ID); err == nil {
 			return fmt.Errorf("space %s exists: %w", s.ID, ErrConflict)
 		} else if !isNotFound(err) {
 			return err
 		}
-		return writeSpace(ctx, tx, &s)
+		if err := writeSpace(ctx, tx, &s); err != nil {
+			return err
+		}
+		after, err := featureJSON(&s)
+		if err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, a, role, ActionImport, s.ID, nil, after, "")
 	})
 }
 
 // UpdateSpace loads a space, applies fn to it and stores it, in one
-// transaction; fn's changes are validated first.
-func (d *DB) UpdateSpace(ctx context.Context, id string, fn func(*Space) error) (Space, error) {
+// transaction, with its audit entry; fn's changes are validated first. Its
+// provider may change only what goes live at once (hours, prices, contacts,
+// descriptions, rooms): what the comune vouches for (see Reviewed) needs
+// ProposeChange and the staff's approval. Staff and the operator may change
+// anything.
+func (d *DB) UpdateSpace(ctx context.Context, a Actor, id string, fn func(*Space) error) (Space, error) {
 	var out Space
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		role, err := mustKeep(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
 		s, err := getSpace(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		old := s
+		old.Rooms, old.Description = slices.Clone(s.Rooms), maps.Clone(s.Description)
 		if err := fn(&s); err != nil {
 			return err
 		}
-		s.ID = id
+		s.ID, s.Status, s.Created = id, old.Status, old.Created
 		if ps := s.Validate(); len(ps) > 0 {
 			return Problems(ps)
 		}
+		if role == RoleProvider {
+			if f := reviewedChanged(&old, &s); f != "" {
+				return fmt.Errorf("%s of %s is reviewed by the staff: %w", f, id, ErrForbidden)
+			}
+		}
+		if sameContent(&old, &s) {
+			out = s
+			return nil
+		}
 		s.Updated = d.now()
 		out = s
-		return writeSpace(ctx, tx, &s)
+		if err := writeSpace(ctx, tx, &s); err != nil {
+			return err
+		}
+		before, err := featureJSON(&old)
+		if err != nil {
+			return err
+		}
+		after, err := featureJSON(&s)
+		if err != nil {
+			return err
+		}
+		return d.audit(ctx, tx, a, role, ActionEdit, id, before, after, "")
 	})
 	return out, err
 }
 
-// SetStatus moves a space to a status (the comune approves and suspends).
-func (d *DB) SetStatus(ctx context.Context, id string, st Status) error {
+// SetStatus moves a space to a status: the staff approve, suspend and
+// reinstate. note is the reason, kept in the audit log.
+func (d *DB) SetStatus(ctx context.Context, a Actor, id string, st Status, note string) error {
 	if st != Pending && st != Approved && st != Suspended {
 		return fmt.Errorf("status %q: %w", st, ErrInvalid)
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE spaces SET status = ?, updated_at = ? WHERE id = ?`, st, d.now().Unix(), id)
+		role, err := mustBeStaff(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return fmt.Errorf("space %s: %w", id, ErrNotFound)
-		}
-		return nil
+		return d.setStatus(ctx, tx, a, role, id, st, note)
 	})
+}
+
+func (d *DB) setStatus(ctx context.Context, tx *sql.Tx, a Actor, role Role, id string, st Status, note string) error {
+	var old Status
+	err := tx.QueryRowContext(ctx, `SELECT status FROM spaces WHERE id = ?`, id).Scan(&old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("space %s: %w", id, ErrNotFound)
+	}
+	if err != nil || old == st {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE spaces SET status = ?, updated_at = ? WHERE id = ?`, st, d.now().Unix(), id); err != nil {
+		return err
+	}
+	action := ActionSpaceStatusEdit
+	switch {
+	case st == Suspended:
+		action = ActionSuspend
+	case st == Approved && old == Suspended:
+		action = ActionReinstate
+	}
+	return d.audit(ctx, tx, a, role, action, id, map[string]Status{"status": old}, map[string]Status{"status": st}, note)
 }
 
 // Space returns the space with the given id, whatever its status.
@@ -446,6 +538,31 @@ func writeSpace(ctx context.Context, tx *sql.Tx, s *Space) error {
 		}
 	}
 	return nil
+}
+
+// Reviewed are the parts of a listing that citizens rely on to choose a
+// space and the comune vouches for: a provider's change to them waits for
+// the staff.
+var Reviewed = []string{"name", "comune", "address", "location", "services", "desks"}
+
+// reviewedChanged returns the first reviewed field that differs, "" when
+// none does.
+func reviewedChanged(a, b *Space) string {
+	switch {
+	case a.Name != b.Name:
+		return "name"
+	case a.Comune != b.Comune:
+		return "comune"
+	case a.Address != b.Address:
+		return "address"
+	case a.Location != b.Location:
+		return "location"
+	case a.Services != b.Services:
+		return "services"
+	case a.Desks != b.Desks:
+		return "desks"
+	}
+	return ""
 }
 
 // sameContent reports whether two spaces hold the same listing (ignoring

@@ -61,7 +61,7 @@ type Offer struct {
 // JoinWaitlist puts a person in line for a full slot. The request must pass
 // every rule of Book but capacity; a slot that has room gives ErrConflict
 // (book it instead). Joining twice returns the entry already in line.
-func (d *DB) JoinWaitlist(ctx context.Context, req Request) (WaitEntry, error) {
+func (d *DB) JoinWaitlist(ctx context.Context, req BookingRequest) (WaitEntry, error) {
 	if req.RoomID != "" {
 		return WaitEntry{}, fmt.Errorf("waitlist for a room: %w", ErrInvalid)
 	}
@@ -184,7 +184,7 @@ func (d *DB) AcceptOffer(ctx context.Context, userID, offerID int64) (Booking, e
 			return refuse(ReasonOfferExpired)
 		}
 		e := o.Entry
-		b, _, err = d.bookTx(ctx, tx, idx, Request{Key: "offer:" + strconv.FormatInt(o.ID, 10), UserID: userID, SpaceID: e.SpaceID,
+		b, _, err = d.bookTx(ctx, tx, idx, BookingRequest{Key: "offer:" + strconv.FormatInt(o.ID, 10), UserID: userID, SpaceID: e.SpaceID,
 			Day: e.Day, Slot: Hours, From: e.From, To: e.To, Desks: e.Desks}, now, o.ID)
 		if err != nil {
 			return err

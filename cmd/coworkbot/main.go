@@ -245,7 +245,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	res, err := db.PutSpaces(ctx, spaces)
+	res, err := db.PutSpaces(ctx, registry.CommandLine, spaces)
 	if err != nil {
 		return err
 	}

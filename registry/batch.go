@@ -1,0 +1,111 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// bookCall is one Book call and, once written, its answer.
+type bookCall struct {
+	ctx  context.Context
+	req  BookingRequest
+	idx  *spaceIndex
+	now  time.Time
+	done chan bool // true: lead the next batch; false: answered
+
+	b     Booking
+	stale bool
+	err   error
+}
+
+// bookQueued answers c by group commit, leader/follower style, with no
+// goroutine of its own. Each caller queues its call; the first one finds
+// no batch being written and leads: it takes every call queued by then,
+// writes them in one immediate transaction, each in its own savepoint (a
+// refusal or an error undoes that call alone, and the capacity check of
+// each call sees the calls before it), commits once, hands the lead to the
+// first call queued meanwhile and only then answers its batch. Callers wait
+// on their call, not on the write lock.
+func (d *DB) bookQueued(c *bookCall) {
+	c.done = make(chan bool, 1)
+	d.queueMu.Lock()
+	d.queue = append(d.queue, c)
+	lead := !d.writing
+	d.writing = true
+	d.queueMu.Unlock()
+	if !lead && !<-c.done {
+		return
+	}
+
+	d.queueMu.Lock()
+	batch := d.queue
+	d.queue = nil
+	d.queueMu.Unlock()
+	d.bookBatch(batch)
+
+	d.queueMu.Lock()
+	if len(d.queue) > 0 {
+		d.queue[0].done <- true
+	} else {
+		d.writing = false
+	}
+	d.queueMu.Unlock()
+	for _, o := range batch {
+		o.done <- false // c's buffered answer is never read
+	}
+}
+
+// bookBatch writes the calls of batch in one transaction. A call succeeds
+// only if the COMMIT does; if it fails, every call gets its error.
+func (d *DB) bookBatch(batch []*bookCall) {
+	defer func() { // a panic fails the batch, and the lead still moves on
+		if r := recover(); r != nil {
+			for _, c := range batch {
+				c.b, c.err = Booking{}, fmt.Errorf("booking: panic: %v", r)
+			}
+		}
+	}()
+	// The transaction serves every call: a caller's cancelled context must
+	// not interrupt the others' statements. A call whose context is done
+	// before its turn is skipped instead.
+	ctx := context.WithoutCancel(batch[0].ctx)
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range batch {
+			if c.err = c.ctx.Err(); c.err != nil {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT book`); err != nil {
+				return err
+			}
+			c.b, c.stale, c.err = d.bookTx(ctx, tx, c.idx, c.req, c.now, 0)
+			end := `RELEASE book`
+			if c.err != nil {
+				c.b, c.err = Booking{}, mapErr(c.err)
+				end = `ROLLBACK TO book; RELEASE book`
+			}
+			if _, err := tx.ExecContext(ctx, end); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, c := range batch {
+			c.b, c.err = Booking{}, err
+		}
+	}
+}
+
+// bookingIndex returns the search index as it is, building it only if
+// there is none: the transaction checks that it is current.
+func (d *DB) bookingIndex(ctx context.Context) (*spaceIndex, error) {
+	d.mu.Lock()
+	idx := d.index
+	d.mu.Unlock()
+	if idx != nil {
+		return idx, nil
+	}
+	return d.currentIndex(ctx)
+}
