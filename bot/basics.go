@@ -4,11 +4,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
 )
 
-// start greets the user and offers the main paths.
-func (b *Bot) start(s *session, _ string) error {
+// start greets the user and offers the main paths; a deep link's payload
+// (/start space_officina-brianza) opens what it names instead.
+func (b *Bot) start(s *session, payload string) error {
+	if payload != "" {
+		if done, err := b.startPayload(s, payload); done || err != nil {
+			return err
+		}
+	}
 	hello := s.T("start.hello_anon")
 	if s.user.FirstName != "" {
 		hello = s.T("start.hello", "Name", s.user.FirstName)
@@ -18,11 +25,24 @@ func (b *Bot) start(s *session, _ string) error {
 	return nil
 }
 
+// The items of the main menu.
+const (
+	menuServices = "svc"
+	menuNearby   = "loc"
+	menuBookings = "book"
+	menuHelp     = "help"
+)
+
 func (b *Bot) mainMenu(s *session) [][]Button {
 	return [][]Button{
-		{{Label: s.T("menu.services"), Data: "m:svc"}, {Label: s.T("menu.nearby"), Data: "m:loc"}},
-		{{Label: s.T("menu.bookings"), Data: "m:book"}, {Label: s.T("menu.help"), Data: "m:help"}},
+		{button(s.T("menu.services"), kMenu, menuServices), button(s.T("menu.nearby"), kMenu, menuNearby)},
+		{b.bookingsButton(s), button(s.T("menu.help"), kMenu, menuHelp)},
 	}
+}
+
+// bookingsButton opens the user's bookings.
+func (b *Bot) bookingsButton(s *session) Button {
+	return button(s.T("menu.bookings"), kMenu, menuBookings)
 }
 
 // locationKeyboard is the reply keyboard with the share-my-location button.
@@ -31,15 +51,15 @@ func (b *Bot) locationKeyboard(s *session) [][]KeyButton {
 }
 
 // menu answers the buttons of the /start menu.
-func (b *Bot) menu(s *session, arg string) error {
-	switch arg {
-	case "svc":
+func (b *Bot) menu(s *session, args []string) error {
+	switch args[0] {
+	case menuServices:
 		return b.showPicker(s, "")
-	case "loc":
+	case menuNearby:
 		return b.askLocation(s, "")
-	case "book":
+	case menuBookings:
 		return b.myBookings(s, "")
-	case "help":
+	case menuHelp:
 		return b.help(s, "")
 	}
 	s.resp.Notice = s.T("error.old_button")
@@ -52,6 +72,8 @@ func (b *Bot) help(s *session, _ string) error {
 	return nil
 }
 
+func (b *Bot) helpFromText(s *session, _ intent.Request) error { return b.help(s, "") }
+
 // language switches the language named in args, or offers the choice.
 func (b *Bot) language(s *session, args string) error {
 	if l := locales.Match(languageName(args)); l != "" {
@@ -59,11 +81,20 @@ func (b *Bot) language(s *session, args string) error {
 	}
 	var row []Button
 	for _, l := range locales.Languages { // each language named in itself
-		row = append(row, Button{Label: b.texts.For(l).T("language.name"), Data: "l:" + l})
+		row = append(row, button(b.texts.For(l).T("language.name"), kLanguage, l))
 	}
 	s.reply(Reply{Text: s.T("language.choose"), Buttons: [][]Button{row}})
 	return nil
 }
+
+func (b *Bot) languageFromText(s *session, r intent.Request) error {
+	if r.TargetLang != "" {
+		return b.setLanguage(s, r.TargetLang)
+	}
+	return b.language(s, "")
+}
+
+func (b *Bot) languageButton(s *session, args []string) error { return b.setLanguage(s, args[0]) }
 
 // languageName maps "inglese", "english", "it"... to a language code.
 func languageName(s string) string {
@@ -100,6 +131,9 @@ func (b *Bot) subscribe(s *session, _ string) error {
 	return nil
 }
 
+func (b *Bot) subscribeFromText(s *session, _ intent.Request) error   { return b.subscribe(s, "") }
+func (b *Bot) unsubscribeFromText(s *session, _ intent.Request) error { return b.unsubscribe(s, "") }
+
 // unsubscribe stops the announcements.
 func (b *Bot) unsubscribe(s *session, _ string) error {
 	if !s.user.Subscribed {
@@ -113,7 +147,7 @@ func (b *Bot) unsubscribe(s *session, _ string) error {
 
 // askLocation asks the user to share where they are.
 func (b *Bot) askLocation(s *session, _ string) error {
-	s.st.Waiting = "search"
+	s.st.LocationFor = true
 	s.reply(Reply{Text: s.T("location.ask"), Keyboard: b.locationKeyboard(s)})
 	return nil
 }
@@ -121,13 +155,13 @@ func (b *Bot) askLocation(s *session, _ string) error {
 // onLocation remembers a shared location and searches around it, keeping the
 // filters of a search that was waiting for it.
 func (b *Bot) onLocation(s *session) error {
-	p := *s.req.Location
+	p := *s.in.Location
 	s.user.Location, s.user.LocatedAt = &p, s.now
 	q := searchState{}
-	if s.st.Waiting == "search" && s.st.Search != nil {
+	if s.st.LocationFor && s.st.Search != nil {
 		q = *s.st.Search
 	}
-	s.st.Waiting = ""
+	s.st.LocationFor = false
 	q.Point, q.PointKind, q.PlaceID, q.Offset = [2]float64{p.Lon(), p.Lat()}, pointShared, "", 0
 	if place, d := b.places.Nearest(p); d < 30_000 {
 		s.say(s.T("location.thanks", "Place", place.Name))
@@ -136,7 +170,7 @@ func (b *Bot) onLocation(s *session) error {
 }
 
 // greeting answers a hello.
-func (b *Bot) greeting(s *session) error {
+func (b *Bot) greeting(s *session, _ intent.Request) error {
 	greet := "greet.day"
 	if h := s.now.Hour(); h >= 18 || h < 5 {
 		greet = "greet.evening"
@@ -146,6 +180,12 @@ func (b *Bot) greeting(s *session) error {
 		text = s.T(greet, "Name", s.user.FirstName)
 	}
 	s.reply(Reply{Text: text + "\n" + s.T("start.what"), Buttons: b.mainMenu(s)})
+	return nil
+}
+
+// thanks answers a thank-you.
+func (b *Bot) thanks(s *session, _ intent.Request) error {
+	s.say(s.T("thanks"))
 	return nil
 }
 

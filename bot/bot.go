@@ -80,16 +80,18 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
-// session is one request in the making: the user, their language, their
-// remembered state and what to answer.
+// session is one request in the making: the user, what they may do, their
+// language, their remembered state and what to answer.
 type session struct {
-	ctx  context.Context
-	req  Request
-	user registry.User
-	st   state
-	l    *locales.Localizer
-	now  time.Time
-	resp Response
+	ctx   context.Context
+	in    Incoming
+	text  string // the words being understood (a command's arguments, or the message)
+	user  registry.User
+	roles registry.Roles
+	st    state
+	l     *locales.Localizer
+	now   time.Time
+	resp  Response
 }
 
 func (s *session) reply(r Reply)                 { s.resp.Replies = append(s.resp.Replies, r) }
@@ -99,56 +101,102 @@ func (s *session) T(id string, kv ...any) string { return s.l.T(id, kv...) }
 // state is what the conversation remembers between messages, stored with
 // the user as JSON.
 type state struct {
-	Search  *searchState `json:"q,omitempty"` // the last search, for paging and follow-ups
-	Results []string     `json:"r,omitempty"` // the space ids listed last, in order
-	Picker  []string     `json:"f,omitempty"` // services chosen in the service picker
-	Ask     *askState    `json:"a,omitempty"` // a question asked back, waiting for a button
-	Draft   *draft       `json:"b,omitempty"` // a booking in the making
-	Waiting string       `json:"w,omitempty"` // what a shared location is awaited for
+	Search  *searchState `json:"search,omitempty"`  // the last search, for paging and follow-ups
+	Results []string     `json:"results,omitempty"` // the space ids listed last, in order
+	Picker  []string     `json:"picker,omitempty"`  // services chosen in the service picker
+	Ask     *askState    `json:"ask,omitempty"`     // a question asked back, waiting for a button
+	Draft   *draft       `json:"draft,omitempty"`   // a booking in the making
+	Await   *await       `json:"await,omitempty"`   // a typed answer the bot waits for
+	// LocationFor says that a shared location is awaited to run the last
+	// search around it.
+	LocationFor bool `json:"location_for_search,omitempty"`
+}
+
+// await is a typed answer the bot waits for: its kind (see answers in
+// routes.go) and the space it concerns, if any.
+type await struct {
+	Kind  answerKind `json:"kind"`
+	Space string     `json:"space,omitempty"`
 }
 
 // Handle answers one request. It never fails: trouble becomes a kind message
 // in the user's language, and the error is logged.
-func (b *Bot) Handle(ctx context.Context, req Request) Response {
-	lock := &b.userLocks[uint64(req.UserID)%uint64(len(b.userLocks))]
+func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
+	lock := &b.userLocks[uint64(in.UserID)%uint64(len(b.userLocks))]
 	lock.Lock()
 	defer lock.Unlock()
-	s := &session{ctx: ctx, req: req, now: b.now().In(registry.Rome)}
-	user, err := b.db.User(ctx, req.UserID)
+	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome)}
+	user, err := b.db.User(ctx, in.UserID)
+	if err == nil {
+		s.roles, err = b.db.Roles(ctx, in.UserID)
+	}
 	if err != nil {
-		b.log.Error("load user", "user", req.UserID, "err", err)
-		s.l = b.texts.For(locales.Match(req.ClientLang))
+		b.log.Error("load user", "user", in.UserID, "err", err)
+		s.l = b.texts.For(locales.Match(in.ClientLang))
 		s.say(s.T("error.generic"))
 		return s.resp
 	}
 	s.user = user
-	if req.FirstName != "" {
-		s.user.FirstName = req.FirstName
+	if in.FirstName != "" {
+		s.user.FirstName = in.FirstName
 	}
 	s.user.Blocked = false // they wrote to us
-	if l := locales.Match(req.ClientLang); l != "" {
+	if l := locales.Match(in.ClientLang); l != "" {
 		s.user.ClientLang = l
 	}
 	lang := orDefault(s.user.Lang, s.user.ClientLang)
 	s.l = b.texts.For(lang)
 	if err := json.Unmarshal([]byte(s.user.State), &s.st); err != nil {
-		b.log.Warn("bad state, starting afresh", "user", req.UserID, "err", err)
+		b.log.Warn("bad state, starting afresh", "user", in.UserID, "err", err)
 		s.st = state{}
 	}
 	if err := b.route(s); err != nil {
-		b.log.Error("handle", "user", req.UserID, "text", req.Text, "callback", req.Callback, "err", err)
+		b.log.Error("handle", "user", in.UserID, "text", in.Text, "callback", in.Callback, "err", err)
 		s.resp.Replies = nil
 		s.say(s.T("error.generic"))
 	}
+	b.checkKeyboards(&s.resp)
 	raw, err := json.Marshal(s.st)
 	if err == nil {
 		s.user.State = string(raw)
 		err = b.db.SaveUser(ctx, s.user)
 	}
 	if err != nil {
-		b.log.Error("save user", "user", req.UserID, "err", err)
+		b.log.Error("save user", "user", in.UserID, "err", err)
 	}
 	return s.resp
+}
+
+// checkKeyboards drops what Telegram would refuse from a response's
+// keyboards: empty rows, buttons without a label and data the grammar of
+// keyboard.go does not read back. Each is a bug, and is logged.
+func (b *Bot) checkKeyboards(resp *Response) {
+	check := func(r *Reply) {
+		kept := r.Buttons[:0]
+		for _, row := range r.Buttons {
+			var ok []Button
+			for _, bt := range row {
+				if _, _, valid := parseData(bt.Data); !valid || len(bt.Data) > 64 || strings.TrimSpace(bt.Label) == "" {
+					b.log.Error("bad button dropped", "label", bt.Label, "data", bt.Data)
+					continue
+				}
+				ok = append(ok, bt)
+			}
+			if len(ok) > 0 {
+				kept = append(kept, ok)
+			}
+		}
+		if len(kept) == 0 {
+			kept = nil
+		}
+		r.Buttons = kept
+	}
+	for i := range resp.Replies {
+		check(&resp.Replies[i])
+	}
+	for i := range resp.Others {
+		check(&resp.Others[i].Reply)
+	}
 }
 
 // lang returns the language a session speaks.

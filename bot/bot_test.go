@@ -18,11 +18,11 @@ func TestOneUsersRequestsDoNotOverwriteEachOther(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	for i, svc := range registry.Services {
+	for _, svc := range registry.Services {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b.Handle(context.Background(), Request{Source: "test", UpdateID: int64(i), UserID: 4, Callback: "f:" + string(svc)})
+			b.Handle(context.Background(), Incoming{UserID: 4, Callback: "f:" + string(svc)})
 		}()
 	}
 	wg.Wait()

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -26,17 +25,13 @@ type Console struct {
 	In        io.Reader
 	Out       io.Writer
 
-	msgID   int      // the last message number shown
 	buttons []Button // the buttons of the latest message that has them
-	btnMsg  int      // that message's number
-	update  int64    // update ids, unique across runs
 }
 
 var locationLine = regexp.MustCompile(`^@\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$`)
 
 // Run reads lines until the input ends or ctx is cancelled.
 func (c *Console) Run(ctx context.Context) error {
-	c.update = time.Now().UnixMicro()
 	l := c.Bot.texts.For(c.Lang)
 	fmt.Fprintln(c.Out, stripHTML(l.T("console.banner")))
 	sc := bufio.NewScanner(c.In)
@@ -49,8 +44,7 @@ func (c *Console) Run(ctx context.Context) error {
 		if line == "" {
 			continue
 		}
-		c.update++
-		req := Request{Source: "console", UpdateID: c.update, UserID: c.UserID, FirstName: c.FirstName, ClientLang: c.Lang}
+		in := Incoming{UserID: c.UserID, FirstName: c.FirstName, ClientLang: c.Lang}
 		switch {
 		case locationLine.MatchString(line):
 			m := locationLine.FindStringSubmatch(line)
@@ -60,19 +54,18 @@ func (c *Console) Run(ctx context.Context) error {
 				fmt.Fprintln(c.Out, stripHTML(l.T("console.bad_location")))
 				continue
 			}
-			req.Location = &orb.Point{lon, lat}
+			in.Location = &orb.Point{lon, lat}
 		case strings.HasPrefix(line, "#"):
 			n, err := strconv.Atoi(strings.TrimSpace(line[1:]))
 			if err != nil || n < 1 || n > len(c.buttons) {
 				fmt.Fprintln(c.Out, stripHTML(l.T("console.bad_button", "N", strings.TrimSpace(line[1:]))))
 				continue
 			}
-			btn := c.buttons[n-1]
-			req.Callback, req.CallbackID, req.MessageID = btn.Data, strconv.FormatInt(c.update, 10), c.btnMsg
+			in.Callback = c.buttons[n-1].Data
 		default:
-			req.Text = line
+			in.Text = line
 		}
-		resp := c.Bot.Handle(ctx, req)
+		resp := c.Bot.Handle(ctx, in)
 		c.print(resp)
 		c.tick(ctx)
 	}
@@ -114,7 +107,6 @@ func (c *Console) print(resp Response) {
 }
 
 func (c *Console) show(r Reply) {
-	c.msgID++
 	fmt.Fprintln(c.Out)
 	if v := r.Venue; v != nil {
 		fmt.Fprintf(c.Out, "📍 %s — %s (%.5f, %.5f)\n", v.Title, v.Address, v.Point.Lat(), v.Point.Lon())
@@ -124,7 +116,7 @@ func (c *Console) show(r Reply) {
 	}
 	fmt.Fprintln(c.Out, stripHTML(r.Text))
 	if len(r.Buttons) > 0 {
-		c.buttons, c.btnMsg = nil, c.msgID
+		c.buttons = nil
 		for _, row := range r.Buttons {
 			for _, b := range row {
 				c.buttons = append(c.buttons, b)

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb/geo"
@@ -76,9 +77,15 @@ func (b *Bot) detailsText(s *session, sp *registry.Space) string {
 }
 
 func (b *Bot) detailsButtons(s *session, sp *registry.Space) [][]Button {
-	rows := [][]Button{{{Label: s.T("details.book"), Data: "b:s:" + sp.ID}}}
+	out := [][]Button{{b.bookButtonFor(s, sp.ID)}}
 	if s.st.Search != nil && len(s.st.Results) > 0 {
-		rows = append(rows, []Button{{Label: s.T("details.back"), Data: fmt.Sprintf("p:%d", s.st.Search.Offset)}})
+		out = append(out, []Button{button(s.T("details.back"), kPage, strconv.Itoa(s.st.Search.Offset))})
 	}
-	return rows
+	return out
 }
+
+// detailsButton opens a space's card.
+func (b *Bot) detailsButton(s *session, args []string) error { return b.details(s, args[0]) }
+
+// detailsPayload opens the card of the space a deep link names.
+func (b *Bot) detailsPayload(s *session, id string) error { return b.details(s, id) }

@@ -35,10 +35,7 @@ func TestEveryMessageExists(t *testing.T) {
 	for _, slot := range []registry.Slot{registry.Morning, registry.Afternoon, registry.FullDay, registry.Hours} {
 		want["slot."+string(slot)] = true
 	}
-	for _, r := range []registry.Reason{registry.ReasonPast, registry.ReasonTooFar, registry.ReasonQuantity, registry.ReasonBadHours,
-		registry.ReasonOutsideHours, registry.ReasonNoSlot, registry.ReasonClosedDay, registry.ReasonHoliday, registry.ReasonClosure,
-		registry.ReasonFull, registry.ReasonRoomTaken, registry.ReasonLimit, registry.ReasonNotApproved, registry.ReasonUnknownSpace,
-		registry.ReasonUnknownRoom, registry.ReasonOfferExpired} {
+	for _, r := range registry.Reasons {
 		want["refuse."+string(r)] = true
 	}
 	for part := range dayParts {
@@ -49,10 +46,7 @@ func TestEveryMessageExists(t *testing.T) {
 			want["cmd."+c.en] = true
 		}
 	}
-	for _, code := range []string{registry.ProbMissing, registry.ProbBadCoords, registry.ProbSwappedCoords, registry.ProbUnknownSvc, registry.ProbBadHours,
-		registry.ProbNegative, registry.ProbNotNumber, registry.ProbDuplicateID, registry.ProbBadID, registry.ProbBadEmail,
-		registry.ProbBadURL, registry.ProbBadGeometry, registry.ProbUnknownField, registry.ProbBadRoom, registry.ProbUnreadable,
-		registry.ProbBadType, registry.ProbBadLanguage, registry.ProbEmptyFile, registry.ProbTooLong} {
+	for _, code := range registry.ProblemCodes {
 		want["problem."+code] = true
 	}
 	if len(want) < 150 {

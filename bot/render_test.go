@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -45,12 +46,53 @@ func TestSplitLong(t *testing.T) {
 	}
 }
 
-func TestCallbackDataFitsTelegram(t *testing.T) {
-	// The longest ids the registry accepts, in the longest callback prefixes.
-	id := strings.Repeat("a", 48)
-	for _, data := range []string{"b:abcd99999:alt:" + id, "d:" + id, "b:s:" + id, "w:join:abcd99999", "xy:ACDEFG", "b:d:2026-12-04", "w:ok:9223372036854775807", "r:s:conference_room"} {
-		if len(data) > 64 {
-			t.Errorf("callback data %q is %d bytes, over Telegram's 64", data, len(data))
+// TestButtonDataFits builds every kind of button of the routing table with
+// its longest arguments (the longest ids the registry accepts) and checks
+// that the data fits Telegram's 64 bytes and reads back as it was built.
+func TestButtonDataFits(t *testing.T) {
+	if len(buttons) < 20 {
+		t.Fatalf("the buttons table has %d kinds: is it filled?", len(buttons))
+	}
+	for k, r := range buttons {
+		var args []string
+		for _, a := range r.args {
+			args = append(args, longest(a))
+		}
+		d := data(k, args...)
+		if len(d) > 64 {
+			t.Errorf("%s: data %q is %d bytes, over Telegram's 64", k, d, len(d))
+		}
+		got, gotArgs, ok := parseData(d)
+		if !ok || got != k || !slices.Equal(gotArgs, args) {
+			t.Errorf("%s: %q reads back as %s %v (%v)", k, d, got, gotArgs, ok)
+		}
+	}
+}
+
+// longest is the longest valid value of an argument.
+func longest(a arg) string {
+	switch a.name {
+	case aSpace.name, aRoom.name:
+		return strings.Repeat("a", a.max)
+	case aToken.name:
+		return strings.Repeat("f", a.max)
+	case aDay.name:
+		return "2026-12-31"
+	case aInt.name:
+		return "9223372036854775807"
+	case aCode.name:
+		return "ACDEFG"
+	}
+	return strings.Repeat("x", a.max)
+}
+
+// TestButtonDataRefused: data the grammar does not allow never reaches a
+// handler.
+func TestButtonDataRefused(t *testing.T) {
+	for _, d := range []string{"", "zz:1", "d", "d:Not A Slug", "d:a:b", "bd:xyz:2026-12-04", "bd:abc:2026-13-04",
+		"x:ABC", "p:-", "d:" + strings.Repeat("a", 49), "bq:abc:1:2"} {
+		if k, args, ok := parseData(d); ok {
+			t.Errorf("%q read as %s %v, want it refused", d, k, args)
 		}
 	}
 }

@@ -2,21 +2,19 @@ package bot
 
 import "github.com/paulmach/orb"
 
-// Request is one thing a user did, whatever the front end: a message, a
-// shared location or a button press. The edges build it; the core never
-// sees a Telegram type.
-type Request struct {
-	Source     string // "telegram", "console": with UpdateID, makes actions idempotent
-	UpdateID   int64
+// Incoming is one thing a user did, whatever the front end: a message, a
+// shared location or a button press. The edges build it from what they
+// receive; the core never sees a Telegram type or a console line, and what
+// only an edge needs (update ids, callback query ids, message ids) stays
+// there.
+type Incoming struct {
 	UserID     int64
 	FirstName  string
 	ClientLang string // the client's language code, e.g. "en-GB"
 
-	Text       string     // a message's text
-	Location   *orb.Point // a shared location
-	Callback   string     // the data of a pressed button
-	CallbackID string
-	MessageID  int // the message whose button was pressed
+	Text     string     // a message's text; "" for anything else (a sticker, a photo)
+	Location *orb.Point // a shared location
+	Callback string     // the data of a pressed button
 }
 
 // Reply is one message to show the user.
@@ -28,7 +26,8 @@ type Reply struct {
 	Edit     bool          // replace the message whose button was pressed
 }
 
-// Button is an inline button: pressing it sends Data back.
+// Button is an inline button: pressing it sends Data back. Label is plain
+// text, never HTML. Data follows the grammar of keyboard.go.
 type Button struct {
 	Label, Data string
 }
@@ -46,7 +45,7 @@ type Venue struct {
 	Title, Address string
 }
 
-// Response is what the bot does for a Request.
+// Response is what the bot does for an Incoming.
 type Response struct {
 	Replies []Reply
 	Notice  string     // the short answer to a button press

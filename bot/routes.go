@@ -2,79 +2,296 @@ package bot
 
 import (
 	"strings"
+
+	"github.com/comune-seregno/coworkbot/bot/intent"
 )
 
-// handler answers one request within a session.
-type handler func(b *Bot, s *session, arg string) error
+// This file is the whole surface of the bot, top to bottom: every command,
+// every kind of button with its arguments, every deep-link payload, every
+// intent of a message in plain words and every typed answer the bot may be
+// waiting for, each with who may use it. route checks that once, for every
+// request; the registry checks it again inside its transactions, because
+// button data comes from the client and can be forged.
+
+// role is who may use an entry.
+type role uint8
+
+const (
+	anyone   role = iota
+	provider      // the provider of the space the entry acts on, or staff
+	staff         // the comune's staff
+)
+
+// Handlers, by what they are given.
+type (
+	commandHandler func(b *Bot, s *session, args string) error      // the words after the command
+	buttonHandler  func(b *Bot, s *session, args []string) error    // the button's arguments, checked
+	intentHandler  func(b *Bot, s *session, r intent.Request) error // the message as understood
+	payloadHandler func(b *Bot, s *session, value string) error     // what follows the payload's prefix
+	// answerHandler takes a typed answer; it reports false when the text is
+	// no answer to its question, and the message is then read as any other.
+	answerHandler func(b *Bot, s *session, text string) (bool, error)
+)
 
 // commandRoute is a command with its Italian and English names; both work in
 // either language.
 type commandRoute struct {
 	it, en string
-	h      handler
+	h      commandHandler
+	who    role
 	menu   bool // listed in the command menu (setMyCommands)
 }
 
-// The whole surface of the bot, top to bottom: every command, every button
-// prefix and every kind of message.
-var (
-	commands = []commandRoute{
-		{"start", "start", (*Bot).start, true},
-		{"cerca", "search", (*Bot).searchCommand, true},
-		{"servizi", "services", (*Bot).showPicker, true},
-		{"vicino", "nearby", (*Bot).askLocation, true},
-		{"prenota", "book", (*Bot).bookCommand, true},
-		{"prenotazioni", "bookings", (*Bot).myBookings, true},
-		{"avvisi", "news", (*Bot).subscribe, true},
-		{"stopavvisi", "stopnews", (*Bot).unsubscribe, true},
-		{"promemoria", "reminders", (*Bot).reminders, true},
-		{"lingua", "language", (*Bot).language, true},
-		{"aiuto", "help", (*Bot).help, true},
-		{"annulla", "cancel", (*Bot).cancelCommand, false},
-	}
+var commands = []commandRoute{
+	{"start", "start", (*Bot).start, anyone, true},
+	{"cerca", "search", (*Bot).searchCommand, anyone, true},
+	{"servizi", "services", (*Bot).showPicker, anyone, true},
+	{"vicino", "nearby", (*Bot).askLocation, anyone, true},
+	{"prenota", "book", (*Bot).bookCommand, anyone, true},
+	{"prenotazioni", "bookings", (*Bot).myBookings, anyone, true},
+	{"avvisi", "news", (*Bot).subscribe, anyone, true},
+	{"stopavvisi", "stopnews", (*Bot).unsubscribe, anyone, true},
+	{"promemoria", "reminders", (*Bot).reminders, anyone, true},
+	{"lingua", "language", (*Bot).language, anyone, true},
+	{"aiuto", "help", (*Bot).help, anyone, true},
+	{"annulla", "cancel", (*Bot).cancelCommand, anyone, false},
+}
 
-	// callbacks route a pressed button by the prefix of its data, before ":".
-	callbacks = map[string]handler{
-		"m":  (*Bot).menu,        // m:svc, m:book, m:help, m:loc: the /start menu
-		"l":  (*Bot).setLanguage, // l:it, l:en
-		"f":  (*Bot).pickService, // f:<code> toggles, f:go searches, f:clr clears
-		"p":  (*Bot).page,        // p:<offset> of the last search
-		"d":  (*Bot).details,     // d:<space id>
-		"r":  (*Bot).relax,       // r:<what>: drop a filter of the last search
-		"q":  (*Bot).answerAsk,   // q:<n>: the n-th choice of a question asked back
-		"b":  (*Bot).bookStep,    // b:<step>:<value>: the booking flow, see bookStep
-		"x":  (*Bot).cancelAsk,   // x:<code>: cancel a booking (asks to confirm)
-		"xy": (*Bot).cancelDo,    // xy:<code>: confirmed
-		"w":  (*Bot).waitlist,    // w:join:<token>, w:leave:<entry>, w:ok:<offer>, w:no:<offer>
-		"n":  (*Bot).noop,        // a label that does nothing (closed day)
-	}
+// The kinds of button.
+const (
+	kMenu         kind = "m"    // the /start menu: svc, loc, book, help
+	kLanguage     kind = "l"    // choose a language
+	kPick         kind = "f"    // the service picker: a service toggles, go searches, clr clears
+	kPage         kind = "p"    // another page of the last search, from an offset
+	kDetails      kind = "d"    // a space's card
+	kRelax        kind = "r"    // drop a filter of the last search: time, desks, place
+	kRelaxService kind = "rs"   // drop one service of the last search
+	kChoose       kind = "q"    // the n-th choice of a question asked back
+	kBook         kind = "bk"   // start booking a space
+	kBookDay      kind = "bd"   // the booking flow, for the draft named by its token: the day
+	kBookSlot     kind = "bsl"  // … a slot of the day: morning, afternoon, day
+	kBookRoom     kind = "br"   // … a room
+	kBookHour     kind = "bh"   // … the room's starting hour
+	kBookLength   kind = "bl"   // … the room's length in hours
+	kBookDesks    kind = "bq"   // … how many desks
+	kBookChange   kind = "bc"   // … change the day, the slot or the desks
+	kBookConfirm  kind = "bok"  // … confirm
+	kBookAbandon  kind = "bno"  // … drop it
+	kBookAlt      kind = "balt" // … move it to another space nearby
+	kCancelAsk    kind = "x"    // cancel a booking: asks to confirm
+	kCancelDo     kind = "xy"   // … confirmed
+	kWaitJoin     kind = "wj"   // join the waitlist for the draft's full slot
+	kWaitLeave    kind = "wl"   // leave a waitlist entry
+	kOfferTake    kind = "wa"   // take a place offered
+	kOfferPass    kind = "wd"   // pass it on
+	kNoop         kind = "n"    // a label that does nothing (a closed day)
 )
 
-// route sends a request to its handler.
+// buttonRoute is what a kind of button does, the arguments its data carries
+// and who may press it; space is the index of the argument naming the space
+// it acts on (-1 for none), for the provider role.
+type buttonRoute struct {
+	h     buttonHandler
+	args  []arg
+	who   role
+	space int
+}
+
+func on(h buttonHandler, args ...arg) buttonRoute { return buttonRoute{h: h, args: args, space: -1} }
+
+var buttons map[kind]buttonRoute
+
+func init() { // a map literal that refers to handlers that refer to it needs init
+	buttons = map[kind]buttonRoute{
+		kMenu:         on((*Bot).menu, aWord),
+		kLanguage:     on((*Bot).languageButton, aWord),
+		kPick:         on((*Bot).pickService, aWord),
+		kPage:         on((*Bot).page, aInt),
+		kDetails:      on((*Bot).detailsButton, aSpace),
+		kRelax:        on((*Bot).relax, aWord),
+		kRelaxService: on((*Bot).relaxService, aService),
+		kChoose:       on((*Bot).answerAsk, aInt),
+		kBook:         on((*Bot).bookButton, aSpace),
+		kBookDay:      on(bookStep((*Bot).bookDay), aToken, aDay),
+		kBookSlot:     on(bookStep((*Bot).bookSlot), aToken, aWord),
+		kBookRoom:     on(bookStep((*Bot).bookRoom), aToken, aRoom),
+		kBookHour:     on(bookStep((*Bot).bookHour), aToken, aInt),
+		kBookLength:   on(bookStep((*Bot).bookLength), aToken, aInt),
+		kBookDesks:    on(bookStep((*Bot).bookDesks), aToken, aInt),
+		kBookChange:   on(bookStep((*Bot).bookChange), aToken, aWord),
+		kBookConfirm:  on(bookStep((*Bot).bookConfirm), aToken),
+		kBookAbandon:  on((*Bot).bookAbandon, aToken),
+		kBookAlt:      on(bookStep((*Bot).bookAlt), aToken, aSpace),
+		kCancelAsk:    on((*Bot).cancelButton, aCode),
+		kCancelDo:     on((*Bot).cancelDo, aCode),
+		kWaitJoin:     on((*Bot).waitJoin, aToken),
+		kWaitLeave:    on((*Bot).waitLeave, aInt),
+		kOfferTake:    on((*Bot).offerTake, aInt),
+		kOfferPass:    on((*Bot).offerPass, aInt),
+		kNoop:         on((*Bot).noop),
+	}
+}
+
+// intentRoute is what a message in plain words does, by its intent.
+type intentRoute struct {
+	h   intentHandler
+	who role
+}
+
+var intents = map[intent.Intent]intentRoute{
+	intent.Search:      {(*Bot).searchFromText, anyone},
+	intent.Details:     {(*Bot).aboutSpace, anyone},
+	intent.Hours:       {(*Bot).aboutSpace, anyone},
+	intent.Prices:      {(*Bot).aboutSpace, anyone},
+	intent.Contacts:    {(*Bot).aboutSpace, anyone},
+	intent.Book:        {(*Bot).bookFromText, anyone},
+	intent.MyBookings:  {(*Bot).myBookingsFromText, anyone},
+	intent.Cancel:      {(*Bot).cancelFromText, anyone},
+	intent.Help:        {(*Bot).helpFromText, anyone},
+	intent.Language:    {(*Bot).languageFromText, anyone},
+	intent.Subscribe:   {(*Bot).subscribeFromText, anyone},
+	intent.Unsubscribe: {(*Bot).unsubscribeFromText, anyone},
+	intent.Greeting:    {(*Bot).greeting, anyone},
+	intent.Thanks:      {(*Bot).thanks, anyone},
+}
+
+// payloadRoute is what a deep link (/start <payload>) opens, by the
+// payload's prefix.
+type payloadRoute struct {
+	prefix string
+	h      payloadHandler
+	who    role
+}
+
+var payloads = []payloadRoute{
+	{"space_", (*Bot).detailsPayload, anyone},
+}
+
+// answerKind names what typed answer the bot is waiting for.
+type answerKind string
+
+const (
+	answerDesks answerKind = "desks" // how many desks, in the booking flow
+)
+
+// answerRoute is how a typed answer is taken.
+type answerRoute struct {
+	h   answerHandler
+	who role
+}
+
+var answers = map[answerKind]answerRoute{
+	answerDesks: {(*Bot).typedDesks, anyone},
+}
+
+// route sends a request to its handler, once it has checked that the person
+// may use it.
 func (b *Bot) route(s *session) error {
-	req := s.req
+	in := s.in
 	switch {
-	case req.Callback != "":
-		prefix, arg, _ := strings.Cut(req.Callback, ":")
-		h, ok := callbacks[prefix]
+	case in.Callback != "":
+		k, args, ok := parseData(in.Callback)
 		if !ok {
 			s.resp.Notice = s.T("error.old_button")
 			return nil
 		}
-		return h(b, s, arg)
-	case req.Location != nil:
+		r := buttons[k]
+		space := ""
+		if r.space >= 0 {
+			space = args[r.space]
+		}
+		if !s.may(r.who, space) {
+			return b.refuseRole(s, r.who)
+		}
+		return r.h(b, s, args)
+	case in.Location != nil:
 		return b.onLocation(s)
 	}
-	if name, args, ok := command(req.Text); ok {
+	text := strings.TrimSpace(in.Text)
+	if name, args, ok := command(text); ok {
 		for _, c := range commands {
 			if name == c.it || name == c.en {
+				if !s.may(c.who, "") {
+					return b.refuseRole(s, c.who)
+				}
 				return c.h(b, s, args)
 			}
 		}
 		s.say(s.T("error.unknown_command", "Command", "/"+name))
 		return b.help(s, "")
 	}
-	return b.onText(s, strings.TrimSpace(req.Text))
+	if a := s.st.Await; a != nil {
+		if r, ok := answers[a.Kind]; ok && s.may(r.who, a.Space) {
+			done, err := r.h(b, s, text)
+			if done || err != nil {
+				return err
+			}
+		}
+		s.st.Await = nil // a message that is no answer: the question is dropped
+	}
+	return b.onText(s, text)
+}
+
+// startPayload routes the payload of a deep link, /start <payload>. An
+// unknown one gets the ordinary greeting.
+func (b *Bot) startPayload(s *session, payload string) (bool, error) {
+	for _, p := range payloads {
+		if v, ok := strings.CutPrefix(payload, p.prefix); ok {
+			if !s.may(p.who, "") {
+				return true, b.refuseRole(s, p.who)
+			}
+			return true, p.h(b, s, v)
+		}
+	}
+	return false, nil
+}
+
+// routeIntent answers a message understood in plain words.
+func (b *Bot) routeIntent(s *session, r intent.Request) error {
+	route, ok := intents[r.Intent]
+	if !ok {
+		s.reply(Reply{Text: s.T("unknown"), Buttons: b.mainMenu(s)})
+		return nil
+	}
+	if !s.may(route.who, r.Space) {
+		return b.refuseRole(s, route.who)
+	}
+	return route.h(b, s, r)
+}
+
+// may reports whether the person may use an entry for the given role, on
+// the given space ("" for an entry that names none: a provider of any
+// space).
+func (s *session) may(who role, space string) bool {
+	switch who {
+	case anyone:
+		return true
+	case staff:
+		return s.roles.Staff
+	case provider:
+		if s.roles.Staff {
+			return true
+		}
+		if space == "" {
+			return len(s.roles.Spaces) > 0
+		}
+		return s.roles.Provides(space)
+	}
+	return false
+}
+
+// refuseRole tells someone that what they tried is not for them.
+func (b *Bot) refuseRole(s *session, who role) error {
+	msg := s.T("role.staff_only")
+	if who == provider {
+		msg = s.T("role.provider_only")
+	}
+	if s.in.Callback != "" {
+		s.resp.Notice = msg
+		return nil
+	}
+	s.say(msg)
+	return nil
 }
 
 // MenuCommand is one entry of a command menu.
@@ -85,7 +302,7 @@ func (b *Bot) Menu(lang string) []MenuCommand {
 	l := b.texts.For(lang)
 	var out []MenuCommand
 	for _, c := range commands {
-		if !c.menu {
+		if !c.menu || c.who != anyone {
 			continue
 		}
 		name := c.it
@@ -97,4 +314,4 @@ func (b *Bot) Menu(lang string) []MenuCommand {
 	return out
 }
 
-func (b *Bot) noop(s *session, _ string) error { return nil }
+func (b *Bot) noop(s *session, _ []string) error { return nil }

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,17 +30,17 @@ const (
 // searchState is a search as the conversation remembers it: enough to page
 // through it, refine it and relax it.
 type searchState struct {
-	Services  []string   `json:"s,omitempty"`
-	PlaceID   string     `json:"p,omitempty"`
-	PointKind string     `json:"k,omitempty"`
-	Point     [2]float64 `json:"pt"`          // lon, lat
-	Day       string     `json:"d,omitempty"` // YYYY-MM-DD
-	From      int        `json:"f,omitempty"` // minutes; From == To == 0: the whole day
-	To        int        `json:"t,omitempty"`
-	Part      string     `json:"pa,omitempty"`
-	Now       bool       `json:"n,omitempty"`
-	Desks     int        `json:"q,omitempty"`
-	Offset    int        `json:"o,omitempty"`
+	Services  []string   `json:"services,omitempty"`
+	PlaceID   string     `json:"place,omitempty"`
+	PointKind string     `json:"point_kind,omitempty"`
+	Point     [2]float64 `json:"point"`          // lon, lat
+	Day       string     `json:"day,omitempty"`  // YYYY-MM-DD
+	From      int        `json:"from,omitempty"` // minutes; From == To == 0: the whole day
+	To        int        `json:"to,omitempty"`
+	Part      string     `json:"part,omitempty"` // a key of dayParts
+	Now       bool       `json:"now,omitempty"`
+	Desks     int        `json:"desks,omitempty"`
+	Offset    int        `json:"offset,omitempty"`
 }
 
 // Parts of the day, as minutes since midnight: a space open at some time in
@@ -55,7 +56,7 @@ func (q *searchState) day() (time.Time, bool) {
 	if q.Day == "" {
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation("2006-01-02", q.Day, registry.Rome)
+	t, err := time.ParseInLocation(time.DateOnly, q.Day, registry.Rome)
 	return t, err == nil
 }
 
@@ -118,7 +119,7 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 	if q.Offset == 0 && rs[0].Distance > farAway {
 		text.WriteString(s.T("results.far", "Distance", distance(s.l, rs[0].Distance)) + "\n")
 	}
-	var buttons [][]Button
+	var list []Button
 	want := registry.SetOf()
 	for _, code := range q.Services {
 		if svc, err := registry.ParseService(code); err == nil {
@@ -135,20 +136,17 @@ func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
 		}
 		fmt.Fprintf(&text, "\n%s\n%s\n%s\n", s.T("results.item", "N", n, "Name", sp.Name, "Comune", sp.Comune, "Distance", distance(s.l, r.Distance)),
 			serviceList(s.l, shown), b.statusFor(s, sp, &q))
-		buttons = append(buttons, []Button{{Label: fmt.Sprintf("%d · %s", n, sp.Name), Data: "d:" + sp.ID}})
+		list = append(list, button(fmt.Sprintf("%d · %s", n, sp.Name), kDetails, sp.ID))
 	}
 	var nav []Button
 	if q.Offset > 0 {
-		nav = append(nav, Button{Label: s.T("results.prev"), Data: fmt.Sprintf("p:%d", max(0, q.Offset-pageSize))})
+		nav = append(nav, button(s.T("results.prev"), kPage, strconv.Itoa(max(0, q.Offset-pageSize))))
 	}
 	if more {
-		nav = append(nav, Button{Label: s.T("results.more"), Data: fmt.Sprintf("p:%d", q.Offset+pageSize)})
+		nav = append(nav, button(s.T("results.more"), kPage, strconv.Itoa(q.Offset+pageSize)))
 	}
-	if len(nav) > 0 {
-		buttons = append(buttons, nav)
-	}
-	buttons = append(buttons, []Button{{Label: s.T("results.filters"), Data: "m:svc"}})
-	s.reply(Reply{Text: strings.TrimRight(text.String(), "\n"), Buttons: buttons, Edit: edit})
+	buttons := append(chunk(list, 1), nav, []Button{b.filtersButton(s)})
+	s.reply(Reply{Text: strings.TrimRight(text.String(), "\n"), Buttons: rows(buttons...), Edit: edit})
 	return nil
 }
 
@@ -209,52 +207,84 @@ func (b *Bot) describe(s *session, q *searchState) string {
 }
 
 // relaxButtons offer to drop each filter of a search that found nothing.
+// The filters relax drops.
+const (
+	relaxTime  = "time"
+	relaxDesks = "desks"
+	relaxPlace = "place"
+)
+
 func (b *Bot) relaxButtons(s *session, q *searchState) [][]Button {
-	var rows [][]Button
+	var out []Button
 	if q.Day != "" || q.Now {
-		rows = append(rows, []Button{{Label: s.T("relax.time"), Data: "r:time"}})
+		out = append(out, button(s.T("relax.time"), kRelax, relaxTime))
 	}
 	for _, code := range q.Services {
-		rows = append(rows, []Button{{Label: s.T("relax.service", "Service", s.T("svc."+code)), Data: "r:s:" + code}})
+		out = append(out, button(s.T("relax.service", "Service", s.T("svc."+code)), kRelaxService, code))
 	}
 	if q.Desks > 1 {
-		rows = append(rows, []Button{{Label: s.T("relax.desks"), Data: "r:desks"}})
+		out = append(out, button(s.T("relax.desks"), kRelax, relaxDesks))
 	}
 	if q.PointKind == pointPlace {
-		rows = append(rows, []Button{{Label: s.T("relax.place"), Data: "r:place"}})
+		out = append(out, button(s.T("relax.place"), kRelax, relaxPlace))
 	}
-	return append(rows, []Button{{Label: s.T("menu.services"), Data: "m:svc"}})
+	return append(chunk(out, 1), []Button{button(s.T("menu.services"), kMenu, menuServices)})
+}
+
+// filtersButton opens the service picker.
+func (b *Bot) filtersButton(s *session) Button {
+	return button(s.T("results.filters"), kMenu, menuServices)
 }
 
 // relax drops one filter of the last search and runs it again.
-func (b *Bot) relax(s *session, arg string) error {
-	if s.st.Search == nil {
-		s.resp.Notice = s.T("error.old_button")
+func (b *Bot) relax(s *session, args []string) error {
+	q, ok := b.lastSearch(s)
+	if !ok {
 		return nil
 	}
-	q := *s.st.Search
-	q.Offset = 0
-	switch {
-	case arg == "time":
+	switch args[0] {
+	case relaxTime:
 		q.Day, q.From, q.To, q.Part, q.Now = "", 0, 0, "", false
-	case arg == "desks":
+	case relaxDesks:
 		q.Desks = 0
-	case arg == "place":
+	case relaxPlace:
 		q.PlaceID, q.PointKind = "", ""
-	case strings.HasPrefix(arg, "s:"):
-		q.Services = slices.DeleteFunc(slices.Clone(q.Services), func(c string) bool { return c == arg[2:] })
+	default:
+		s.resp.Notice = s.T("error.old_button")
+		return nil
 	}
 	return b.runSearch(s, q, true)
 }
 
-// page shows another page of the last search.
-func (b *Bot) page(s *session, arg string) error {
-	if s.st.Search == nil {
-		s.resp.Notice = s.T("error.old_button")
+// relaxService drops one service from the last search and runs it again.
+func (b *Bot) relaxService(s *session, args []string) error {
+	q, ok := b.lastSearch(s)
+	if !ok {
 		return nil
 	}
+	q.Services = slices.DeleteFunc(slices.Clone(q.Services), func(c string) bool { return c == args[0] })
+	return b.runSearch(s, q, true)
+}
+
+// lastSearch is the search the conversation remembers, from its first page;
+// without one, the button is old.
+func (b *Bot) lastSearch(s *session) (searchState, bool) {
+	if s.st.Search == nil {
+		s.resp.Notice = s.T("error.old_button")
+		return searchState{}, false
+	}
 	q := *s.st.Search
-	if _, err := fmt.Sscanf(arg, "%d", &q.Offset); err != nil || q.Offset < 0 {
+	q.Offset = 0
+	return q, true
+}
+
+// page shows another page of the last search.
+func (b *Bot) page(s *session, args []string) error {
+	q, ok := b.lastSearch(s)
+	if !ok {
+		return nil
+	}
+	if q.Offset = atoi(args[0]); q.Offset < 0 {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
@@ -267,33 +297,32 @@ func (b *Bot) showPicker(s *session, _ string) error {
 	return nil
 }
 
+// The picker's own buttons, beside the services.
+const (
+	pickGo    = "go"
+	pickClear = "clr"
+)
+
 func (b *Bot) pickerButtons(s *session) [][]Button {
-	var rows [][]Button
-	var row []Button
+	var toggles []Button
 	for _, svc := range registry.Services {
 		label := serviceLabel(s.l, svc)
 		if slices.Contains(s.st.Picker, string(svc)) {
 			label = "✅ " + label
 		}
-		row = append(row, Button{Label: label, Data: "f:" + string(svc)})
-		if len(row) == 2 {
-			rows, row = append(rows, row), nil
-		}
+		toggles = append(toggles, button(label, kPick, string(svc)))
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	last := []Button{{Label: s.l.N("picker.search", len(s.st.Picker)), Data: "f:go"}}
+	last := []Button{button(s.l.N("picker.search", len(s.st.Picker)), kPick, pickGo)}
 	if len(s.st.Picker) > 0 {
-		last = append(last, Button{Label: s.T("picker.clear"), Data: "f:clr"})
+		last = append(last, button(s.T("picker.clear"), kPick, pickClear))
 	}
-	return append(rows, last)
+	return append(chunk(toggles, 2), last)
 }
 
 // pickService answers the picker's buttons.
-func (b *Bot) pickService(s *session, arg string) error {
-	switch arg {
-	case "go":
+func (b *Bot) pickService(s *session, args []string) error {
+	switch arg := args[0]; arg {
+	case pickGo:
 		q := searchState{Services: slices.Clone(s.st.Picker)}
 		if loc := s.location(); loc != nil {
 			q.PointKind, q.Point = pointShared, [2]float64{loc.Lon(), loc.Lat()}
@@ -301,7 +330,7 @@ func (b *Bot) pickService(s *session, arg string) error {
 			q.PointKind, q.PlaceID, q.Point = s.st.Search.PointKind, s.st.Search.PlaceID, s.st.Search.Point
 		}
 		return b.runSearch(s, q, false)
-	case "clr":
+	case pickClear:
 		s.st.Picker = nil
 	default:
 		svc, err := registry.ParseService(arg)

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -260,7 +259,7 @@ func (t *Telegram) handleUpdate(runCtx context.Context, u tgbotapi.Update) {
 			t.log.Error("panic handling update", "update", u.UpdateID, "panic", r)
 		}
 	}()
-	req, chatID, ok := toRequest(u)
+	r, ok := receive(u)
 	if !ok {
 		t.log.Debug("ignored update", "update", u.UpdateID)
 		return
@@ -273,21 +272,24 @@ func (t *Telegram) handleUpdate(runCtx context.Context, u tgbotapi.Update) {
 		t.log.Error("check handled", "update", u.UpdateID, "err", err)
 	} else if done {
 		t.log.Info("update delivered twice, skipped", "update", u.UpdateID)
-		if req.CallbackID != "" {
-			t.call(ctx, req.UserID, tgbotapi.NewCallback(req.CallbackID, ""))
+		if r.callbackID != "" {
+			t.call(ctx, r.in.UserID, tgbotapi.NewCallback(r.callbackID, ""))
 		}
 		return
 	}
-	resp := t.bot.Handle(ctx, req)
+	var resp Response
+	if r.callbackID == "" || r.in.Callback != "" {
+		resp = t.bot.Handle(ctx, r.in)
+	}
 	sendCtx := ctx
-	if req.CallbackID != "" {
-		if _, err := t.call(sendCtx, req.UserID, tgbotapi.NewCallback(req.CallbackID, stripHTML(resp.Notice))); err != nil {
+	if r.callbackID != "" {
+		if _, err := t.call(sendCtx, r.in.UserID, tgbotapi.NewCallback(r.callbackID, stripHTML(resp.Notice))); err != nil {
 			t.log.Warn("answerCallbackQuery", "err", err)
 		}
 	}
-	for _, r := range splitLong(resp.Replies) {
-		if err := t.send(sendCtx, chatID, req.MessageID, r); err != nil {
-			t.log.Warn("reply not delivered", "user", req.UserID, "err", err)
+	for _, reply := range splitLong(resp.Replies) {
+		if err := t.send(sendCtx, r.chatID, r.messageID, reply); err != nil {
+			t.log.Warn("reply not delivered", "user", r.in.UserID, "err", err)
 			if errors.Is(err, errBlocked) {
 				break
 			}
@@ -299,190 +301,47 @@ func (t *Telegram) handleUpdate(runCtx context.Context, u tgbotapi.Update) {
 	}
 }
 
-// toRequest turns a Telegram update into the bot's own Request. Only private
+// received is an update as the core sees it, with what only this edge
+// needs to answer it.
+type received struct {
+	in         Incoming
+	chatID     int64
+	callbackID string // a button press to answer
+	messageID  int    // the message whose button was pressed
+}
+
+// receive turns a Telegram update into the bot's own Incoming. Only private
 // chats are served.
-func toRequest(u tgbotapi.Update) (Request, int64, bool) {
-	req := Request{Source: "telegram", UpdateID: int64(u.UpdateID)}
+func receive(u tgbotapi.Update) (received, bool) {
+	var r received
 	switch {
 	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil && u.Message.Chat.IsPrivate():
 		m := u.Message
-		req.UserID, req.FirstName, req.ClientLang = m.From.ID, m.From.FirstName, m.From.LanguageCode
+		r.in = Incoming{UserID: m.From.ID, FirstName: m.From.FirstName, ClientLang: m.From.LanguageCode}
 		switch {
 		case m.Location != nil:
-			req.Location = &orb.Point{m.Location.Longitude, m.Location.Latitude}
+			r.in.Location = &orb.Point{m.Location.Longitude, m.Location.Latitude}
 		case m.Venue != nil:
-			req.Location = &orb.Point{m.Venue.Location.Longitude, m.Venue.Location.Latitude}
-		case m.Text != "":
-			req.Text = m.Text
+			r.in.Location = &orb.Point{m.Venue.Location.Longitude, m.Venue.Location.Latitude}
 		default:
-			req.Text = " " // a photo, a sticker...: answered as not understood
+			r.in.Text = m.Text // "" for a photo, a sticker…: answered as not understood
 		}
-		return req, m.Chat.ID, true
+		r.chatID = m.Chat.ID
+		return r, true
 	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
-		req.UserID, req.FirstName, req.ClientLang = q.From.ID, q.From.FirstName, q.From.LanguageCode
-		req.Callback, req.CallbackID = q.Data, q.ID
-		if req.Callback == "" {
-			req.Callback = "n:"
-		}
-		chatID := q.From.ID
+		// A press without data (a game button) is only answered.
+		r.in = Incoming{UserID: q.From.ID, FirstName: q.From.FirstName, ClientLang: q.From.LanguageCode, Callback: q.Data}
+		r.callbackID, r.chatID = q.ID, q.From.ID
 		if q.Message != nil {
-			req.MessageID = q.Message.MessageID
+			r.messageID = q.Message.MessageID
 			if q.Message.Chat != nil {
-				chatID = q.Message.Chat.ID
+				r.chatID = q.Message.Chat.ID
 			}
 		}
-		return req, chatID, true
+		return r, true
 	}
-	return req, 0, false
-}
-
-var errBlocked = errors.New("the user blocked the bot")
-
-// send delivers one reply: a venue, an edit of the pressed message, or a new
-// message with its keyboard.
-func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply) error {
-	if v := r.Venue; v != nil {
-		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
-		return err
-	}
-	if r.Edit && pressed != 0 {
-		edit := tgbotapi.NewEditMessageText(chatID, pressed, r.Text)
-		edit.ParseMode = tgbotapi.ModeHTML
-		edit.DisableWebPagePreview = true
-		if len(r.Buttons) > 0 {
-			kb := inlineKeyboard(r.Buttons)
-			edit.ReplyMarkup = &kb
-		}
-		_, err := t.call(ctx, chatID, edit)
-		var apiErr *tgbotapi.Error
-		switch {
-		case err == nil:
-			return nil
-		case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "message is not modified"):
-			return nil
-		case errors.Is(err, errBlocked):
-			return err
-		}
-		t.log.Info("edit failed, sending anew", "err", err)
-	}
-	msg := tgbotapi.NewMessage(chatID, r.Text)
-	msg.ParseMode = tgbotapi.ModeHTML
-	msg.DisableWebPagePreview = true
-	switch {
-	case len(r.Buttons) > 0:
-		msg.ReplyMarkup = inlineKeyboard(r.Buttons)
-	case len(r.Keyboard) > 0:
-		var rows [][]tgbotapi.KeyboardButton
-		for _, row := range r.Keyboard {
-			var kr []tgbotapi.KeyboardButton
-			for _, k := range row {
-				if k.RequestLocation {
-					kr = append(kr, tgbotapi.NewKeyboardButtonLocation(k.Label))
-				} else {
-					kr = append(kr, tgbotapi.NewKeyboardButton(k.Label))
-				}
-			}
-			rows = append(rows, kr)
-		}
-		kb := tgbotapi.NewReplyKeyboard(rows...)
-		kb.ResizeKeyboard = true
-		msg.ReplyMarkup = kb
-	}
-	_, err := t.call(ctx, chatID, msg)
-	return err
-}
-
-func inlineKeyboard(rows [][]Button) tgbotapi.InlineKeyboardMarkup {
-	var out [][]tgbotapi.InlineKeyboardButton
-	for _, row := range rows {
-		var r []tgbotapi.InlineKeyboardButton
-		for _, b := range row {
-			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
-		}
-		out = append(out, r)
-	}
-	return tgbotapi.NewInlineKeyboardMarkup(out...)
-}
-
-// maxAttempts bounds the retries of one call.
-const maxAttempts = 5
-
-// call makes one Bot API request, surviving what a real server does: a 429
-// waits retry_after and tries again, a 5xx or a network error backs off and
-// tries again, a 403 marks the user as having blocked the bot. userID is 0
-// for calls that concern no user.
-func (t *Telegram) call(ctx context.Context, userID int64, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
-	var err error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		var resp *tgbotapi.APIResponse
-		resp, err = t.api.Request(c)
-		if err == nil {
-			return resp, nil
-		}
-		var apiErr *tgbotapi.Error
-		var wait time.Duration
-		switch {
-		case errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests:
-			wait = time.Duration(max(apiErr.RetryAfter, 1)) * time.Second
-		case errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden && userID != 0:
-			t.log.Info("user blocked the bot", "user", userID)
-			if err := t.bot.db.SetBlocked(ctx, userID, true); err != nil {
-				t.log.Error("remember blocked user", "user", userID, "err", err)
-			}
-			return nil, fmt.Errorf("%w: %v", errBlocked, err)
-		case errors.As(err, &apiErr) && apiErr.Code >= 500:
-			wait = backoff(attempt)
-		case errors.As(err, &apiErr):
-			return nil, err // 400, 404: retrying will not help
-		case isNetError(err):
-			wait = backoff(attempt)
-		default:
-			return nil, err
-		}
-		t.log.Warn("Bot API call failed, retrying", "err", err, "retry_in", wait, "attempt", attempt+1)
-		if err := t.cfg.Sleep(ctx, wait); err != nil {
-			return nil, err
-		}
-	}
-	return nil, err
-}
-
-func isNetError(err error) bool {
-	var ne net.Error
-	var se *json.SyntaxError // a proxy's HTML error page instead of JSON
-	return errors.As(err, &ne) || errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-}
-
-// Deliver sends a message the bot decided on by itself; someone who blocked
-// the bot is skipped (and counts as delivered: there is no one to tell).
-func (t *Telegram) Deliver(ctx context.Context, o Outgoing) error {
-	u, err := t.bot.db.User(ctx, o.UserID)
-	if err != nil {
-		return err
-	}
-	if u.Blocked {
-		return nil
-	}
-	for _, r := range splitLong([]Reply{o.Reply}) {
-		r.Edit = false
-		if err := t.send(ctx, o.UserID, 0, r); err != nil {
-			if errors.Is(err, errBlocked) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-// deliverAll sends messages for other users, logging what fails.
-func (t *Telegram) deliverAll(ctx context.Context, out []Outgoing) {
-	for _, o := range out {
-		if err := t.Deliver(ctx, o); err != nil {
-			t.log.Warn("message not delivered", "user", o.UserID, "err", err)
-		}
-	}
+	return r, false
 }
 
 // ticker runs the bot's own work every TickEvery until ctx ends.

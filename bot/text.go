@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb/geo"
 
@@ -15,12 +16,18 @@ import (
 
 // askState is a question asked back with buttons: which date, which space.
 type askState struct {
-	Kind    string       `json:"k"` // "date" or "space"
-	Options []string     `json:"o"` // dates (YYYY-MM-DD) or space ids
-	Intent  string       `json:"i"` // what to do with the answer
-	Search  *searchState `json:"s,omitempty"`
-	Desks   int          `json:"q,omitempty"`
+	Kind    string       `json:"kind"`             // askAboutDate or askAboutSpace
+	Options []string     `json:"options"`          // dates (YYYY-MM-DD) or space ids
+	Intent  string       `json:"intent"`           // what to do with the answer: an intent's name
+	Search  *searchState `json:"search,omitempty"` // a search to run on the date chosen
+	Hint    *bookHint    `json:"hint,omitempty"`   // a booking to start at the space chosen
 }
+
+// What a question asked back is about.
+const (
+	askAboutDate  = "date"
+	askAboutSpace = "space"
+)
 
 // parser returns the free-text parser, rebuilt when the list's names change.
 func (b *Bot) parser(s *session) (*intent.Parser, error) {
@@ -97,43 +104,16 @@ func (b *Bot) onText(s *session, text string) error {
 	if err != nil {
 		return err
 	}
+	s.text = text
 	r := p.Parse(text, s.lang(), s.now, intent.Context{LastResults: s.st.Results, HasLocation: s.location() != nil})
-	b.log.Debug("understood", "user", s.req.UserID, "text", text, "intent", r.Intent, "services", r.Services, "place", r.Place, "space", r.Space)
-	switch r.Intent {
-	case intent.Search:
-		return b.searchFromText(s, r)
-	case intent.Details, intent.Hours, intent.Prices, intent.Contacts:
-		return b.aboutSpace(s, r)
-	case intent.Book:
-		return b.bookFromText(s, r)
-	case intent.MyBookings:
-		return b.myBookings(s, "")
-	case intent.Cancel:
-		return b.cancelFromText(s, text)
-	case intent.Help:
-		return b.help(s, "")
-	case intent.Language:
-		if r.TargetLang != "" {
-			return b.setLanguage(s, r.TargetLang)
-		}
-		return b.language(s, "")
-	case intent.Subscribe:
-		return b.subscribe(s, "")
-	case intent.Unsubscribe:
-		return b.unsubscribe(s, "")
-	case intent.Greeting:
-		return b.greeting(s)
-	case intent.Thanks:
-		s.say(s.T("thanks"))
-		return nil
-	}
-	s.reply(Reply{Text: s.T("unknown"), Buttons: b.mainMenu(s)})
-	return nil
+	b.log.Debug("understood", "user", s.in.UserID, "intent", r.Intent, "services", r.Services, "place", r.Place, "space", r.Space)
+	return b.routeIntent(s, r)
 }
 
 // searchFromText turns understood words into a search, refining the last
 // one for a follow-up ("e a Meda?").
 func (b *Bot) searchFromText(s *session, r intent.Request) error {
+	r.Intent = intent.Search
 	q := searchState{}
 	if r.Refine && s.st.Search != nil {
 		q = *s.st.Search
@@ -156,7 +136,7 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 	case r.NearMe || (!r.Refine && s.location() != nil):
 		loc := s.location()
 		if loc == nil {
-			s.st.Search, s.st.Waiting = &q, "search"
+			s.st.Search, s.st.LocationFor = &q, true
 			s.reply(Reply{Text: s.T("location.ask_for_search"), Keyboard: b.locationKeyboard(s)})
 			return nil
 		}
@@ -172,66 +152,66 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		}
 		switch {
 		case !w.Date.IsZero():
-			q.Day = w.Date.Format("2006-01-02")
+			q.Day = w.Date.Format(time.DateOnly)
 		case w.Now:
 			q.Day = ""
 		case q.Day == "": // "la mattina", "dalle 9 alle 13": today, unless a follow-up keeps its day
-			q.Day = s.today().Format("2006-01-02")
+			q.Day = s.today().Format(time.DateOnly)
 		}
 		if w.Conflict {
-			return b.askDate(s, "search", &q, 0, w.Date.Format("2006-01-02"), w.AltDate.Format("2006-01-02"))
+			return b.askDate(s, string(intent.Search), &q, w.Date.Format(time.DateOnly), w.AltDate.Format(time.DateOnly))
 		}
 	}
 	return b.runSearch(s, q, false)
 }
 
 // askDate asks which of two dates was meant.
-func (b *Bot) askDate(s *session, then string, q *searchState, desks int, dates ...string) error {
-	s.st.Ask = &askState{Kind: "date", Options: dates, Intent: then, Search: q, Desks: desks}
+func (b *Bot) askDate(s *session, then string, q *searchState, dates ...string) error {
+	s.st.Ask = &askState{Kind: askAboutDate, Options: dates, Intent: then, Search: q}
 	var row []Button
 	for i, d := range dates {
 		day, _ := parseDay(d)
-		row = append(row, Button{Label: dateName(s.l, day), Data: "q:" + strconv.Itoa(i)})
+		row = append(row, button(dateName(s.l, day), kChoose, strconv.Itoa(i)))
 	}
-	s.reply(Reply{Text: s.T("ask.date"), Buttons: [][]Button{row}})
+	s.reply(Reply{Text: s.T("ask.date"), Buttons: rows(row)})
 	return nil
 }
 
 // askSpace asks which of several spaces was meant.
-func (b *Bot) askSpace(s *session, then string, ids []string, desks int, q *searchState) error {
-	s.st.Ask = &askState{Kind: "space", Options: ids, Intent: then, Desks: desks, Search: q}
-	var rows [][]Button
+func (b *Bot) askSpace(s *session, then string, ids []string, h *bookHint) error {
+	s.st.Ask = &askState{Kind: askAboutSpace, Options: ids, Intent: then, Hint: h}
+	var choices []Button
 	for i, id := range ids {
 		label := id
 		if sp, err := b.db.Space(s.ctx, id); err == nil {
 			label = sp.Name + " · " + sp.Comune
 		}
-		rows = append(rows, []Button{{Label: label, Data: "q:" + strconv.Itoa(i)}})
+		choices = append(choices, button(label, kChoose, strconv.Itoa(i)))
 	}
-	s.reply(Reply{Text: s.T("ask.space"), Buttons: rows})
+	s.reply(Reply{Text: s.T("ask.space"), Buttons: chunk(choices, 1)})
 	return nil
 }
 
 // answerAsk takes the answer to a question asked back and goes on.
-func (b *Bot) answerAsk(s *session, arg string) error {
+func (b *Bot) answerAsk(s *session, args []string) error {
 	a := s.st.Ask
-	i, err := strconv.Atoi(arg)
-	if a == nil || err != nil || i < 0 || i >= len(a.Options) {
+	i := atoi(args[0])
+	if a == nil || i < 0 || i >= len(a.Options) {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
 	s.st.Ask = nil
 	choice := a.Options[i]
 	switch {
-	case a.Kind == "date" && a.Intent == "search" && a.Search != nil:
+	case a.Kind == askAboutDate && a.Intent == string(intent.Search) && a.Search != nil:
 		q := *a.Search
 		q.Day = choice
 		return b.runSearch(s, q, false)
-	case a.Kind == "date" && a.Intent == "book":
+	case a.Kind == askAboutDate && a.Intent == string(intent.Book):
 		return b.bookAnswerDate(s, choice)
-	case a.Kind == "space" && a.Intent == "book":
-		return b.bookStart(s, choice, a.Search, a.Desks)
-	case a.Kind == "space":
+	case a.Kind == askAboutSpace && a.Intent == string(intent.Book):
+		return b.bookStart(s, choice, a.Hint)
+	case a.Kind == askAboutSpace:
 		return b.aboutSpaceID(s, choice, intent.Intent(a.Intent))
 	}
 	s.resp.Notice = s.T("error.old_button")
@@ -243,10 +223,10 @@ func (b *Bot) answerAsk(s *session, arg string) error {
 func (b *Bot) aboutSpace(s *session, r intent.Request) error {
 	switch {
 	case len(r.Candidates) > 1:
-		return b.askSpace(s, string(r.Intent), r.Candidates, 0, nil)
+		return b.askSpace(s, string(r.Intent), r.Candidates, nil)
 	case r.Space == "":
 		if len(s.st.Results) > 0 {
-			return b.askSpace(s, string(r.Intent), s.st.Results, 0, nil)
+			return b.askSpace(s, string(r.Intent), s.st.Results, nil)
 		}
 		s.reply(Reply{Text: s.T("ask.which_space"), Buttons: b.mainMenu(s)})
 		return nil
@@ -298,7 +278,7 @@ func (b *Bot) aboutSpaceID(s *session, id string, what intent.Intent) error {
 			"Address", sp.Address+", "+sp.Comune)
 	}
 	s.reply(Reply{Text: text, Buttons: [][]Button{{
-		{Label: s.T("about.more"), Data: "d:" + sp.ID}, {Label: s.T("details.book"), Data: "b:s:" + sp.ID},
+		button(s.T("about.more"), kDetails, sp.ID), b.bookButtonFor(s, sp.ID),
 	}}})
 	return nil
 }

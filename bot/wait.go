@@ -11,84 +11,74 @@ import (
 	"github.com/comune-seregno/coworkbot/registry"
 )
 
-// waitlist answers w:join:<token> (put me in line for the full slot of the draft),
-// w:leave:<entry> (leave the line), w:ok:<offer> (take the place offered)
-// and w:no:<offer> (pass it on).
-func (b *Bot) waitlist(s *session, arg string) error {
-	step, val, _ := strings.Cut(arg, ":")
-	switch step {
-	case "join":
-		d := s.draftFor(val)
-		if d == nil {
-			return nil
-		}
-		_, err := b.db.JoinWaitlist(s.ctx, d.request(s.user.ID))
-		if errors.Is(err, registry.ErrConflict) { // room again: book it
-			sp, err := b.db.Space(s.ctx, d.Space)
-			if err != nil {
-				return err
-			}
-			return b.bookSummary(s, &sp, false)
-		}
-		var refusal *registry.Refusal
-		if errors.As(err, &refusal) {
-			sp, err := b.db.Space(s.ctx, d.Space)
-			if err != nil {
-				return err
-			}
-			return b.bookRefused(s, &sp, refusal)
-		}
-		if err != nil {
-			return err
-		}
-		s.st.Draft = nil
-		s.reply(Reply{Text: s.T("wait.joined"), Edit: true})
-		return nil
-	case "leave":
-		id, err := strconv.ParseInt(val, 10, 64)
-		if err != nil {
-			s.resp.Notice = s.T("error.old_button")
-			return nil
-		}
-		offers, err := b.db.LeaveWaitlist(s.ctx, s.user.ID, id)
-		if err != nil && !errors.Is(err, registry.ErrNotFound) {
-			return err
-		}
-		s.reply(Reply{Text: s.T("wait.left"), Edit: true})
-		s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
-		return nil
-	case "ok", "no":
-		id, err := strconv.ParseInt(val, 10, 64)
-		if err != nil {
-			s.resp.Notice = s.T("error.old_button")
-			return nil
-		}
-		if step == "no" {
-			offers, err := b.db.DeclineOffer(s.ctx, s.user.ID, id)
-			if err != nil && !errors.Is(err, registry.ErrNotFound) && !errors.Is(err, registry.ErrClosed) {
-				return err
-			}
-			s.reply(Reply{Text: s.T("wait.declined"), Edit: true})
-			s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
-			return nil
-		}
-		bk, err := b.db.AcceptOffer(s.ctx, s.user.ID, id)
-		var refusal *registry.Refusal
-		if errors.As(err, &refusal) || errors.Is(err, registry.ErrNotFound) {
-			s.reply(Reply{Text: s.T("wait.expired"), Edit: true})
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		sp, err := b.db.Space(s.ctx, bk.SpaceID)
-		if err != nil {
-			return err
-		}
-		s.reply(Reply{Text: s.T("book.done", "Code", bk.Code, "What", locales.HTML(b.bookingText(s, &sp, bk))), Edit: true})
+// waitJoin puts the user in line for the full slot of their draft.
+func (b *Bot) waitJoin(s *session, args []string) error {
+	d := s.draftFor(args[0])
+	if d == nil {
 		return nil
 	}
-	s.resp.Notice = s.T("error.old_button")
+	_, err := b.db.JoinWaitlist(s.ctx, d.request(s.user.ID))
+	if errors.Is(err, registry.ErrConflict) { // room again: book it
+		sp, err := b.db.Space(s.ctx, d.Space)
+		if err != nil {
+			return err
+		}
+		return b.bookSummary(s, &sp, false)
+	}
+	var refusal *registry.Refusal
+	if errors.As(err, &refusal) {
+		sp, err := b.db.Space(s.ctx, d.Space)
+		if err != nil {
+			return err
+		}
+		return b.bookRefused(s, &sp, refusal)
+	}
+	if err != nil {
+		return err
+	}
+	s.st.Draft = nil
+	s.reply(Reply{Text: s.T("wait.joined"), Edit: true})
+	return nil
+}
+
+// waitLeave takes the user out of a line.
+func (b *Bot) waitLeave(s *session, args []string) error {
+	offers, err := b.db.LeaveWaitlist(s.ctx, s.user.ID, int64(atoi(args[0])))
+	if err != nil && !errors.Is(err, registry.ErrNotFound) && !errors.Is(err, registry.ErrForbidden) {
+		return err
+	}
+	s.reply(Reply{Text: s.T("wait.left"), Edit: true})
+	s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
+	return nil
+}
+
+// offerPass passes a place offered on to the next in line.
+func (b *Bot) offerPass(s *session, args []string) error {
+	offers, err := b.db.DeclineOffer(s.ctx, s.user.ID, int64(atoi(args[0])))
+	if err != nil && !errors.Is(err, registry.ErrNotFound) && !errors.Is(err, registry.ErrClosed) && !errors.Is(err, registry.ErrForbidden) {
+		return err
+	}
+	s.reply(Reply{Text: s.T("wait.declined"), Edit: true})
+	s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
+	return nil
+}
+
+// offerTake books a place offered.
+func (b *Bot) offerTake(s *session, args []string) error {
+	bk, err := b.db.AcceptOffer(s.ctx, s.user.ID, int64(atoi(args[0])))
+	var refusal *registry.Refusal
+	if errors.As(err, &refusal) || errors.Is(err, registry.ErrNotFound) || errors.Is(err, registry.ErrForbidden) {
+		s.reply(Reply{Text: s.T("wait.expired"), Edit: true})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sp, err := b.db.Space(s.ctx, bk.SpaceID)
+	if err != nil {
+		return err
+	}
+	s.reply(Reply{Text: s.T("book.done", "Code", bk.Code, "What", locales.HTML(b.bookingText(s, &sp, bk))), Edit: true})
 	return nil
 }
 
@@ -119,7 +109,7 @@ func (b *Bot) offerMessage(ctx context.Context, o registry.Offer) (Outgoing, err
 	id := strconv.FormatInt(o.ID, 10)
 	return Outgoing{UserID: o.Entry.UserID, Reply: Reply{
 		Text:    os.T("wait.offer", "What", locales.HTML(b.bookingText(os, &sp, bk)), "Until", clock(o.Expires.Hour()*60+o.Expires.Minute())),
-		Buttons: [][]Button{{{Label: os.T("wait.accept"), Data: "w:ok:" + id}, {Label: os.T("wait.decline"), Data: "w:no:" + id}}},
+		Buttons: [][]Button{{button(os.T("wait.accept"), kOfferTake, id), button(os.T("wait.decline"), kOfferPass, id)}},
 	}}, nil
 }
 
@@ -180,7 +170,7 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 		}
 		msg := Outgoing{UserID: bk.UserID, Reply: Reply{
 			Text:    s.T("reminders.text", "What", locales.HTML(b.bookingText(s, &sp, bk)), "Code", bk.Code),
-			Buttons: [][]Button{{{Label: s.T("bookings.cancel", "Code", bk.Code), Data: "x:" + bk.Code}}},
+			Buttons: [][]Button{{cancelButton(s, bk.Code)}},
 		}}
 		if err := deliver(ctx, msg); err != nil {
 			if !errors.Is(err, errNotHere) {

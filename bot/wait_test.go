@@ -99,15 +99,17 @@ func TestOldBookingButtonsAreRefused(t *testing.T) {
 	c := newUnderstandChat(t)
 	ctx := context.Background()
 	press := func(data string) Response {
-		return c.bot.Handle(ctx, Request{Source: "test", UserID: 6, ClientLang: "it", Callback: data})
+		return c.bot.Handle(ctx, Incoming{UserID: 6, ClientLang: "it", Callback: data})
 	}
-	resp := c.bot.Handle(ctx, Request{Source: "test", UserID: 6, ClientLang: "it", Text: "prenota 1 scrivania venerdì mattina da Officina Brianza"})
+	resp := c.bot.Handle(ctx, Incoming{UserID: 6, ClientLang: "it", Text: "prenota 1 scrivania venerdì mattina da Officina Brianza"})
 	summary := resp.Replies[len(resp.Replies)-1]
-	oldConfirm, changeSlot := summary.Buttons[0][0].Data, summary.Buttons[1][1].Data
-	if !strings.HasSuffix(oldConfirm, ":ok") || !strings.HasSuffix(changeSlot, ":cs") {
+	oldConfirm, changeSlotData := summary.Buttons[0][0].Data, summary.Buttons[1][1].Data
+	k1, _, ok1 := parseData(oldConfirm)
+	k2, a2, ok2 := parseData(changeSlotData)
+	if !ok1 || !ok2 || k1 != kBookConfirm || k2 != kBookChange || a2[1] != changeSlot {
 		t.Fatalf("got buttons %v, want Confirm and Change slot", summary.Buttons)
 	}
-	press(changeSlot) // then the afternoon…
+	press(changeSlotData) // then the afternoon…
 	resp = press(oldConfirm)
 	if resp.Notice == "" || len(resp.Replies) != 0 {
 		t.Errorf("got %+v, want the old Confirm refused with a notice", resp)
