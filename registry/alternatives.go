@@ -34,7 +34,7 @@ func (d *DB) Alternatives(ctx context.Context, req BookingRequest) (Alternatives
 		return out, err
 	}
 	now := d.now()
-	day := time.Date(req.Day.Year(), req.Day.Month(), req.Day.Day(), 0, 0, 0, 0, d.Loc)
+	day := time.Date(req.Day.Year(), req.Day.Month(), req.Day.Day(), 0, 0, 0, 0, Rome)
 	key := dayKey(day)
 	spans := s.Hours.Spans(day, d.Calendar)
 	over := func(to int) bool { return key < dayKey(now) || (key == dayKey(now) && to <= minuteOf(now)) }

@@ -104,7 +104,7 @@ func (d *DB) Audit(ctx context.Context, since time.Time, limit int) ([]AuditEntr
 		if err := rows.Scan(&e.ID, &at, &actor, &e.Role, &e.Action, &e.SpaceID, &e.Before, &e.After, &e.Note); err != nil {
 			return nil, err
 		}
-		e.At = time.Unix(at, 0).In(d.Loc)
+		e.At = time.Unix(at, 0).In(Rome)
 		if actor.Valid {
 			e.Actor = Person(actor.Int64)
 		} else {

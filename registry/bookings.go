@@ -272,7 +272,7 @@ func (d *DB) Booking(ctx context.Context, code string) (Booking, error) {
 // Bookings returns a person's confirmed bookings that have not ended by
 // from, soonest first.
 func (d *DB) Bookings(ctx context.Context, userID int64, from time.Time) ([]Booking, error) {
-	from = from.In(d.Loc)
+	from = from.In(Rome)
 	return d.bookingsWhere(ctx, `user_id = ? AND status = 'confirmed' AND (day > ? OR (day = ? AND end_min > ?))
 		ORDER BY day, start_min, id`, userID, dayKey(from), dayKey(from), minuteOf(from))
 }
@@ -302,12 +302,12 @@ func (d *DB) scanBooking(r scanner) (Booking, error) {
 	if b.Day, err = d.dayOf(day); err != nil {
 		return Booking{}, fmt.Errorf("booking %d: day %q: %w", b.ID, day, err)
 	}
-	b.Created = time.Unix(created, 0).In(d.Loc)
+	b.Created = time.Unix(created, 0).In(Rome)
 	if cancelled.Valid {
-		b.Cancelled = time.Unix(cancelled.Int64, 0).In(d.Loc)
+		b.Cancelled = time.Unix(cancelled.Int64, 0).In(Rome)
 	}
 	if reminded.Valid {
-		b.Reminded = time.Unix(reminded.Int64, 0).In(d.Loc)
+		b.Reminded = time.Unix(reminded.Int64, 0).In(Rome)
 	}
 	return b, nil
 }

@@ -227,7 +227,7 @@ func (d *DB) scanStaff(r scanner) (StaffMember, error) {
 	var by sql.NullInt64
 	var at int64
 	err := r.Scan(&m.UserID, &m.Name, &by, &at)
-	m.AddedBy, m.Added = actorOf(by), time.Unix(at, 0).In(d.Loc)
+	m.AddedBy, m.Added = actorOf(by), time.Unix(at, 0).In(Rome)
 	return m, err
 }
 
@@ -260,7 +260,7 @@ func (d *DB) Providers(ctx context.Context, spaceID string) ([]Provider, error) 
 		if err := rows.Scan(&p.SpaceID, &p.UserID, &at, &p.Muted); err != nil {
 			return nil, err
 		}
-		p.Added = time.Unix(at, 0).In(d.Loc)
+		p.Added = time.Unix(at, 0).In(Rome)
 		out = append(out, p)
 	}
 	return out, rows.Err()

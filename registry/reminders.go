@@ -10,11 +10,11 @@ import (
 // DueReminders returns, once 18:00 has passed in Rome, tomorrow's confirmed
 // bookings not reminded yet whose person has not turned reminders off.
 func (d *DB) DueReminders(ctx context.Context, now time.Time) ([]Booking, error) {
-	now = now.In(d.Loc)
+	now = now.In(Rome)
 	if now.Hour() < 18 {
 		return []Booking{}, nil
 	}
-	tomorrow := dayKey(time.Date(now.Year(), now.Month(), now.Day()+1, 12, 0, 0, 0, d.Loc))
+	tomorrow := dayKey(time.Date(now.Year(), now.Month(), now.Day()+1, 12, 0, 0, 0, Rome))
 	return d.bookingsWhere(ctx, `day = ? AND status = 'confirmed' AND reminded_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM reminder_prefs p WHERE p.user_id = bookings.user_id AND p.reminders = 0)
 		ORDER BY id`, tomorrow)

@@ -199,7 +199,7 @@ func dayKey(t time.Time) string { return t.Format(time.DateOnly) }
 
 // dayOf is midnight in the registry's zone of a stored day.
 func (d *DB) dayOf(key string) (time.Time, error) {
-	return time.ParseInLocation(time.DateOnly, key, d.Loc)
+	return time.ParseInLocation(time.DateOnly, key, Rome)
 }
 
 // wallClock is the first instant at which the clock of day's location reads
@@ -376,7 +376,7 @@ func (d *DB) dayRules(s *Space, day string, now time.Time, closure sql.NullStrin
 		return nil, refuse(ReasonPast)
 	}
 	y, m, dd := now.Date()
-	if limit := dayKey(time.Date(y, m, dd+d.Rules.maxDaysAhead(), 12, 0, 0, 0, d.Loc)); day > limit {
+	if limit := dayKey(time.Date(y, m, dd+d.Rules.maxDaysAhead(), 12, 0, 0, 0, Rome)); day > limit {
 		return nil, &Refusal{Reason: ReasonTooFar, Max: d.Rules.maxDaysAhead()}
 	}
 	t, err := d.dayOf(day)

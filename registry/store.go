@@ -32,8 +32,6 @@ type DB struct {
 	Now func() time.Time
 	// Calendar gives the public holidays the opening hours respect.
 	Calendar hours.Calendar
-	// Loc is the time zone of the list (Europe/Rome).
-	Loc *time.Location
 	// Rules are the limits bookings respect; the zero value means the defaults.
 	Rules BookingRules
 
@@ -52,7 +50,8 @@ type DB struct {
 	writing bool        // a Book call is writing a batch
 }
 
-// Rome is the time zone of the registry.
+// Rome is the time zone of the list: every day and time the registry
+// stores or answers is in Europe/Rome.
 var Rome = mustLoadRome()
 
 func mustLoadRome() *time.Location {
@@ -82,7 +81,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{db: sqldb, path: path, Now: time.Now, Calendar: DefaultCalendar, Loc: Rome}
+	d := &DB{db: sqldb, path: path, Now: time.Now, Calendar: DefaultCalendar}
 	if d.writer, err = sqldb.Conn(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -104,7 +103,7 @@ func (d *DB) Close() error {
 func (d *DB) Path() string { return d.path }
 
 // now is the clock in the registry's time zone.
-func (d *DB) now() time.Time { return d.Now().In(d.Loc) }
+func (d *DB) now() time.Time { return d.Now().In(Rome) }
 
 // migrate applies, in order, each embedded migration not applied yet, each in
 // its own transaction.

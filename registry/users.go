@@ -42,9 +42,9 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 	}
 	if lat.Valid && lon.Valid {
 		u.Location = &orb.Point{lon.Float64, lat.Float64}
-		u.LocatedAt = time.Unix(located.Int64, 0).In(d.Loc)
+		u.LocatedAt = time.Unix(located.Int64, 0).In(Rome)
 	}
-	u.Created = time.Unix(created, 0).In(d.Loc)
+	u.Created = time.Unix(created, 0).In(Rome)
 	return u, nil
 }
 

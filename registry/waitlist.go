@@ -357,7 +357,7 @@ func (d *DB) offerNext(ctx context.Context, tx *sql.Tx, spaceID, day string, now
 		}
 		e.Status = Offered
 		offers = append(offers, Offer{ID: id, Entry: e, Status: OfferOpen, Created: now.Truncate(time.Second),
-			Expires: time.Unix(expires.Unix(), 0).In(d.Loc)})
+			Expires: time.Unix(expires.Unix(), 0).In(Rome)})
 	}
 	return offers, nil
 }
@@ -373,7 +373,7 @@ func (d *DB) scanEntry(r scanner) (WaitEntry, error) {
 	}
 	var err error
 	e.Day, err = d.dayOf(day)
-	e.Created = time.Unix(created, 0).In(d.Loc)
+	e.Created = time.Unix(created, 0).In(Rome)
 	return e, err
 }
 
@@ -402,8 +402,8 @@ func (d *DB) offerWhere(ctx context.Context, q queryer, where string, args ...an
 	if err != nil {
 		return Offer{}, err
 	}
-	o.Created, o.Expires = time.Unix(created, 0).In(d.Loc), time.Unix(expires, 0).In(d.Loc)
-	e.Created = time.Unix(entryCreated, 0).In(d.Loc)
+	o.Created, o.Expires = time.Unix(created, 0).In(Rome), time.Unix(expires, 0).In(Rome)
+	e.Created = time.Unix(entryCreated, 0).In(Rome)
 	o.BookingID = booking.Int64
 	e.Day, err = d.dayOf(day)
 	return o, err

@@ -116,47 +116,74 @@ func openDB(ctx context.Context, path string, log *slog.Logger) (*registry.DB, f
 	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
 }
 
+// botFlags are the flags of the commands that run the bot (chat and serve),
+// declared once.
+type botFlags struct {
+	db, centre, patron *string
+}
+
+func addBotFlags(fs *flag.FlagSet) botFlags {
+	return botFlags{
+		db:     fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)"),
+		centre: fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none"),
+		patron: fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)"),
+	}
+}
+
+// open opens the registry the flags name and builds the bot on it; the
+// returned func closes the registry (and removes a demo copy).
+func (f botFlags) open(ctx context.Context, log *slog.Logger) (*registry.DB, *bot.Bot, func(), error) {
+	cal, err := patronCalendar(*f.patron)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, closeDB, err := openDB(ctx, *f.db, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db.Calendar = cal
+	b, err := bot.New(bot.Config{DB: db, Centre: *f.centre, Log: log})
+	if err != nil {
+		closeDB()
+		return nil, nil, nil, err
+	}
+	return db, b, closeDB, nil
+}
+
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("chat", stderr)
-	dbPath := fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)")
+	common := addBotFlags(fs)
 	user := fs.Int64("user", 1, "your user id: the same id on the same database is the same person")
 	name := fs.String("name", "", "your first name")
 	lang := fs.String("lang", "it", "your client's language: it or en")
 	now := fs.String("now", "", "fix the clock, e.g. 2026-12-02T10:00 (Europe/Rome)")
-	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
-	patron := fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)")
 	verbose := fs.Bool("v", false, "log what the bot does on standard error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cal, err := patronCalendar(*patron)
-	if err != nil {
-		return err
-	}
 	if locales.Match(*lang) == "" {
 		return usageError(fmt.Sprintf("-lang %q: want it or en", *lang))
+	}
+	var fixed time.Time
+	if *now != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", *now, registry.Rome)
+		if err != nil {
+			return usageError(fmt.Sprintf("-now %q: want a time like 2026-12-02T10:00", *now))
+		}
+		fixed = t
 	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	db, closeDB, err := openDB(ctx, *dbPath, log)
+	db, b, closeDB, err := common.open(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	db.Calendar = cal
-	if *now != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", *now, registry.Rome)
-		if err != nil {
-			return usageError(fmt.Sprintf("-now %q: want a time like 2026-12-02T10:00", *now))
-		}
-		db.Now = func() time.Time { return t }
-	}
-	b, err := bot.New(bot.Config{DB: db, Centre: *centre, Log: log})
-	if err != nil {
-		return err
+	if !fixed.IsZero() {
+		db.Now = func() time.Time { return fixed }
 	}
 	c := &bot.Console{Bot: b, UserID: *user, FirstName: *name, Lang: *lang, In: stdin, Out: stdout}
 	return c.Run(ctx)
@@ -164,33 +191,22 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	dbPath := fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)")
+	common := addBotFlags(fs)
 	token := fs.String("token", os.Getenv("TELEGRAM_BOT_TOKEN"), "bot token (default $TELEGRAM_BOT_TOKEN)")
 	endpoint := fs.String("api-endpoint", bot.DefaultEndpoint, "Bot API server; /bot<token>/<method> is appended")
 	pollTimeout := fs.Duration("poll-timeout", 30*time.Second, "long-polling timeout")
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL of the webhook (webhook mode instead of long polling)")
 	listen := fs.String("listen", ":8443", "address the webhook server listens on")
 	secret := fs.String("webhook-secret", os.Getenv("TELEGRAM_WEBHOOK_SECRET"), "secret token Telegram sends with each webhook call (default: random)")
-	centre := fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none")
-	patron := fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cal, err := patronCalendar(*patron)
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, closeDB, err := openDB(ctx, *dbPath, log)
+	_, b, closeDB, err := common.open(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	db.Calendar = cal
-	b, err := bot.New(bot.Config{DB: db, Centre: *centre, Log: log})
-	if err != nil {
-		return err
-	}
 	tg, err := bot.NewTelegram(ctx, b, bot.TelegramConfig{Token: *token, Endpoint: *endpoint, PollTimeout: *pollTimeout,
 		WebhookURL: *webhookURL, Listen: *listen, Secret: *secret})
 	if err != nil {
