@@ -3,7 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -34,6 +34,7 @@ var locationLine = regexp.MustCompile(`^@\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\
 func (c *Console) Run(ctx context.Context) error {
 	l := c.Bot.texts.For(c.Lang)
 	fmt.Fprintln(c.Out, stripHTML(l.T("console.banner")))
+	c.showMail(ctx)
 	sc := bufio.NewScanner(c.In)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -66,33 +67,56 @@ func (c *Console) Run(ctx context.Context) error {
 			in.Text = line
 		}
 		resp := c.Bot.Handle(ctx, in)
-		c.print(resp)
+		c.print(ctx, resp)
 		c.tick(ctx)
 	}
 	return sc.Err()
 }
 
 // tick does the bot's own work (reminders, waitlist offers) after each line,
-// as the Telegram front end does every minute, and shows what is for this
-// user. Messages for other users wait: they are not delivered here.
+// as the Telegram front end does every minute.
 func (c *Console) tick(ctx context.Context) {
-	err := c.Bot.Tick(ctx, func(_ context.Context, o Outgoing) error {
-		if o.UserID != c.UserID {
-			return errNotHere
-		}
-		c.show(o.Reply)
-		return nil
-	})
-	if err != nil {
+	if err := c.Bot.Tick(ctx, c.deliver); err != nil {
 		c.Bot.log.Error("tick", "err", err)
 	}
 }
 
-// errNotHere says a message is for someone not at this console.
-var errNotHere = errors.New("not this console's user")
+// deliver shows a message for this console's user; a message for someone
+// else is kept in their mailbox and shown the next time they open the chat
+// (coworkbot chat -user ID), so that everything the bot tells other people
+// can be tried without Telegram.
+func (c *Console) deliver(ctx context.Context, o Outgoing) error {
+	if o.UserID == c.UserID {
+		c.show(o.Reply)
+		return nil
+	}
+	raw, err := json.Marshal(o.Reply)
+	if err != nil {
+		return err
+	}
+	return c.Bot.db.Post(ctx, o.UserID, string(raw))
+}
+
+// showMail shows the messages kept for this user while they were away.
+func (c *Console) showMail(ctx context.Context) {
+	mail, err := c.Bot.db.TakeMail(ctx, c.UserID)
+	if err != nil {
+		c.Bot.log.Error("mailbox", "user", c.UserID, "err", err)
+		return
+	}
+	for _, m := range mail {
+		var r Reply
+		if err := json.Unmarshal([]byte(m), &r); err != nil {
+			c.Bot.log.Error("mailbox message", "user", c.UserID, "err", err)
+			continue
+		}
+		r.Edit = false
+		c.show(r)
+	}
+}
 
 // print shows a response as plain text with numbered buttons.
-func (c *Console) print(resp Response) {
+func (c *Console) print(ctx context.Context, resp Response) {
 	if resp.Notice != "" {
 		fmt.Fprintf(c.Out, "» %s\n", stripHTML(resp.Notice))
 	}
@@ -100,8 +124,8 @@ func (c *Console) print(resp Response) {
 		c.show(r)
 	}
 	for _, o := range resp.Others {
-		if o.UserID == c.UserID {
-			c.show(o.Reply)
+		if err := c.deliver(ctx, o); err != nil {
+			c.Bot.log.Error("deliver", "user", o.UserID, "err", err)
 		}
 	}
 }

@@ -173,9 +173,7 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 			Buttons: [][]Button{{cancelButton(s, bk.Code)}},
 		}}
 		if err := deliver(ctx, msg); err != nil {
-			if !errors.Is(err, errNotHere) {
-				b.log.Warn("reminder not delivered, trying again later", "user", bk.UserID, "booking", bk.Code, "err", err)
-			}
+			b.log.Warn("reminder not delivered, trying again later", "user", bk.UserID, "booking", bk.Code, "err", err)
 			continue
 		}
 		if err := b.db.MarkReminded(ctx, bk.ID); err != nil {
@@ -194,7 +192,7 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 		if err == nil {
 			err = deliver(ctx, msg)
 		}
-		if err != nil && !errors.Is(err, errNotHere) {
+		if err != nil {
 			b.log.Warn("offer not delivered", "offer", o.ID, "err", err)
 		}
 	}

@@ -153,3 +153,40 @@ func (d *DB) PruneHandled(ctx context.Context, before time.Time) error {
 		return err
 	})
 }
+
+// Post keeps a message for someone who is not there to receive it (the
+// console speaks as one person at a time); message is opaque to the
+// registry.
+func (d *DB) Post(ctx context.Context, userID int64, message string) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO mailbox (user_id, created_at, message) VALUES (?, ?, ?)`, userID, d.now().Unix(), message)
+		return err
+	})
+}
+
+// TakeMail returns, oldest first, the messages kept for a person, and
+// forgets them.
+func (d *DB) TakeMail(ctx context.Context, userID int64) ([]string, error) {
+	var out []string
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, `SELECT message FROM mailbox WHERE user_id = ? ORDER BY id`, userID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m string
+			if err := rows.Scan(&m); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM mailbox WHERE user_id = ?`, userID)
+		return err
+	})
+	return out, err
+}
