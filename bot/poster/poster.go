@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/draw"
 	"sync"
+	"unicode"
 
 	qr "github.com/piglig/go-qr"
 	"golang.org/x/image/font"
@@ -97,6 +98,7 @@ const (
 
 func blocks(p Poster) []block {
 	return []block{
+		// text, font, box top and height (mm), largest and smallest size (pt), lines at most
 		{p.Official, "bold", 17, 19, 20, 11, 2},
 		{p.Name, "bold", 45, 46, 56, 20, 3},
 		{p.Comune, "regular", 94, 14, 28, 14, 1},
@@ -230,7 +232,7 @@ func (s *sheet) place(f *opentype.Font, b block) error {
 func checkGlyphs(f *opentype.Font, text string) error {
 	var buf sfnt.Buffer
 	for _, r := range text {
-		if r == ' ' {
+		if unicode.IsSpace(r) { // spaces only separate words
 			continue
 		}
 		if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {

@@ -176,11 +176,13 @@ func TestLongTextsStayInTheirBoxes(t *testing.T) {
 		long,
 		"Nido & Lavoro — l'ufficio è più vicino: àèéìòù ÀÈÉÌÒÙ «sì»",
 		"W",
+		"Spazio\tcon\ntabulazioni\u00a0e a capo",
 	} {
 		p := sample()
 		p.Name, p.Comune, p.ScanAlt = name, name, name
 		p.Official = long
-		p.Link = link + strings.Repeat("x", 60) // a longer code too
+		p.Link = link + strings.Repeat("x", 60) // a longer code, and link in clear, too
+		p.LinkText = strings.TrimPrefix(p.Link, "https://")
 		p.DPI = 150
 		s, err := layout(p)
 		if err != nil {
