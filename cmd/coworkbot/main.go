@@ -5,6 +5,8 @@
 //	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
 //	coworkbot import -db PATH FILE
 //	coworkbot export -db PATH -format geojson|csv [-o FILE]
+//	coworkbot link   -db PATH -space ID [-bot-username NAME]
+//	coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME]
 package main
 
 import (
@@ -51,7 +53,9 @@ const usage = `usage:
   coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00] [-patron MM-DD]
   coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
   coworkbot import -db PATH FILE.geojson|FILE.csv
-  coworkbot export -db PATH -format geojson|csv [-o FILE]`
+  coworkbot export -db PATH -format geojson|csv [-o FILE]
+  coworkbot link   -db PATH -space ID [-bot-username NAME] [-lang it|en]
+  coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME] [-lang it|en]`
 
 // run is the whole program; tests call it with their own arguments and streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], stdout, stderr)
+	case "link":
+		return runLink(ctx, args[1:], stdout, stderr)
+	case "poster":
+		return runPoster(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
