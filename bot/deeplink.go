@@ -9,8 +9,12 @@ import (
 // in a payload, at most 64 characters. A payload is a kind and a value
 // joined by the first underscore: "space_officina-brianza".
 
-// PayloadSpace is the kind of payload that opens a space's card.
-const PayloadSpace = "space"
+// The kinds of payload: a space's card, an invitation to become a space's
+// provider.
+const (
+	PayloadSpace  = "space"
+	PayloadInvite = "inv"
+)
 
 // MaxPayload is the longest start parameter Telegram accepts.
 const MaxPayload = 64
@@ -22,6 +26,15 @@ func SpacePayload(id string) string { return PayloadSpace + "_" + id }
 // the bot's, with or without its leading @.
 func SpaceLink(username, spaceID string) string {
 	return "https://t.me/" + strings.TrimPrefix(username, "@") + "?start=" + SpacePayload(spaceID)
+}
+
+// InvitePayload is the start parameter of an invitation.
+func InvitePayload(token string) string { return PayloadInvite + "_" + token }
+
+// InviteLink is the one-time link that makes whoever opens it a space's
+// provider.
+func InviteLink(username, token string) string {
+	return "https://t.me/" + strings.TrimPrefix(username, "@") + "?start=" + InvitePayload(token)
 }
 
 // ParsePayload splits a start parameter into its kind and value

@@ -46,6 +46,12 @@ func TestEveryMessageExists(t *testing.T) {
 			want["cmd."+c.en] = true
 		}
 	}
+	for _, a := range registry.Actions {
+		want["action."+a] = true
+	}
+	for _, r := range []registry.Role{registry.RoleOperator, registry.RoleStaff, registry.RoleProvider, registry.RoleCitizen} {
+		want["role."+string(r)] = true
+	}
 	for _, code := range registry.ProblemCodes {
 		want["problem."+code] = true
 	}

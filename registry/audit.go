@@ -50,6 +50,13 @@ const (
 	ActionSpaceStatusEdit = "space.status"        // any other change of status
 )
 
+// Actions lists every action, for callers that must have words for each.
+var Actions = []string{ActionImport, ActionApply, ActionApprove, ActionReject, ActionEdit, ActionPropose,
+	ActionChangeApprove, ActionChangeReject, ActionSuspend, ActionReinstate, ActionClosureAdd, ActionClosureRemove,
+	ActionStaffAdd, ActionStaffRemove, ActionInvite, ActionProviderAdd, ActionProviderRemove, ActionReadBooking,
+	ActionReadProvider, ActionAnnounce, ActionAnnounceStop, ActionEventPublish, ActionEventEdit, ActionEventCancel,
+	ActionSpaceStatusEdit}
+
 // audit records one action inside tx, so that a change and its entry are
 // written together or not at all. before and after are encoded as JSON
 // (nil: nothing); a []byte or json.RawMessage is taken as JSON already.

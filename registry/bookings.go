@@ -53,7 +53,11 @@ type Booking struct {
 
 	Created   time.Time
 	Cancelled time.Time // zero unless cancelled
-	Reminded  time.Time // zero until the reminder went out
+	// CancelledBy says who cancelled: "user" (the person), "closure" (the
+	// provider closed the day), "suspension" (the comune suspended the
+	// space) or "erasure" (the person asked to be forgotten).
+	CancelledBy string
+	Reminded    time.Time // zero until the reminder went out
 }
 
 // Start is the instant the booking begins.
@@ -252,10 +256,10 @@ func (d *DB) cancel(ctx context.Context, userID int64, where string, arg any) (B
 		if !now.Before(b.End()) {
 			return refuse(ReasonPast)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE id = ?`, now.Unix(), b.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? WHERE id = ?`, now.Unix(), cancelledByUser, b.ID); err != nil {
 			return err
 		}
-		b.Status, b.Cancelled = Cancelled, now.Truncate(time.Second)
+		b.Status, b.Cancelled, b.CancelledBy = Cancelled, now.Truncate(time.Second), cancelledByUser
 		if b.RoomID == "" {
 			offers, err = d.offerNext(ctx, tx, b.SpaceID, dayKey(b.Day), now)
 		}
@@ -285,7 +289,7 @@ func (d *DB) SpaceBookings(ctx context.Context, spaceID string, from, to time.Ti
 }
 
 const bookingColumns = `id, code, key, user_id, space_id, room_id, day, slot, start_min, end_min, desks, status,
-	created_at, cancelled_at, reminded_at`
+	created_at, cancelled_at, reminded_at, cancelled_by`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -295,7 +299,7 @@ func (d *DB) scanBooking(r scanner) (Booking, error) {
 	var created int64
 	var cancelled, reminded sql.NullInt64
 	if err := r.Scan(&b.ID, &b.Code, &b.Key, &b.UserID, &b.SpaceID, &b.RoomID, &day, &b.Slot, &b.From, &b.To, &b.Desks, &b.Status,
-		&created, &cancelled, &reminded); err != nil {
+		&created, &cancelled, &reminded, &b.CancelledBy); err != nil {
 		return Booking{}, err
 	}
 	var err error

@@ -95,7 +95,7 @@ func TestBookRefusals(t *testing.T) {
 	if err := d.SetStatus(ctx, CommandLine, "smart-verano", Pending, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nido-lavoro", First: time.Date(2026, 12, 21, 0, 0, 0, 0, Rome),
+	if _, _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nido-lavoro", First: time.Date(2026, 12, 21, 0, 0, 0, 0, Rome),
 		Last: time.Date(2027, 1, 6, 0, 0, 0, 0, Rome), Note: "chiusura natalizia"}); err != nil {
 		t.Fatal(err)
 	}
@@ -773,13 +773,13 @@ func TestBookAcrossDaylightSaving(t *testing.T) {
 func TestClosures(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nowhere", First: thu3, Last: thu3}); !errors.Is(err, ErrNotFound) {
+	if _, _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "nowhere", First: thu3, Last: thu3}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown space: got %v, want ErrNotFound", err)
 	}
-	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: fri4, Last: thu3}); !errors.Is(err, ErrInvalid) {
+	if _, _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: fri4, Last: thu3}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("backwards: got %v, want ErrInvalid", err)
 	}
-	c, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: thu3.Add(15 * time.Hour), Last: fri4, Note: "lavori"})
+	c, _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: thu3.Add(15 * time.Hour), Last: fri4, Note: "lavori"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -841,7 +841,7 @@ func TestBookSeesChangesToTheList(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
 	mustBook(t, d, desks(1, "il-cortile", thu3, Morning, 2)) // builds the index
-	if _, err := d.UpdateSpace(ctx, CommandLine, "il-cortile", func(s *Space) error { s.Desks = 3; return nil }); err != nil {
+	if _, err := d.EditSpace(ctx, CommandLine, "il-cortile", func(s *Space) error { s.Desks = 3; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	_, err := d.Book(ctx, desks(2, "il-cortile", thu3, Morning, 2))
@@ -860,7 +860,7 @@ func TestBookSeesChangesToTheList(t *testing.T) {
 func TestCheckDay(t *testing.T) {
 	d := mustDemo(t)
 	ctx := context.Background()
-	if _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: time.Date(2026, 12, 14, 0, 0, 0, 0, Rome),
+	if _, _, err := d.AddClosure(ctx, CommandLine, Closure{SpaceID: "officina-brianza", First: time.Date(2026, 12, 14, 0, 0, 0, 0, Rome),
 		Last: time.Date(2026, 12, 18, 0, 0, 0, 0, Rome), Note: "lavori"}); err != nil {
 		t.Fatal(err)
 	}

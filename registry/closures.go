@@ -18,13 +18,18 @@ type Closure struct {
 }
 
 // AddClosure closes a space from c.First to c.Last, for its provider, the
-// staff or the operator. Bookings already made for those days stay:
-// SpaceBookings lists them for the provider.
-func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, error) {
+// staff or the operator. The bookings of those days that have not ended are
+// cancelled and returned, for the chat to tell their people; the waiting
+// lists of those days close.
+func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, []Booking, error) {
 	first, last := dayKey(c.First), dayKey(c.Last)
 	if c.First.IsZero() || c.Last.IsZero() || last < first {
-		return Closure{}, fmt.Errorf("closure %s to %s: %w", first, last, ErrInvalid)
+		return Closure{}, nil, fmt.Errorf("closure %s to %s: %w", first, last, ErrInvalid)
 	}
+	if last < dayKey(d.now()) {
+		return Closure{}, nil, fmt.Errorf("closure %s to %s is over: %w", first, last, ErrInvalid)
+	}
+	var cancelled []Booking
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getSpace(ctx, tx, c.SpaceID); err != nil {
 			return err
@@ -41,15 +46,18 @@ func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, error
 		if c.ID, err = r.LastInsertId(); err != nil {
 			return err
 		}
+		if cancelled, err = d.cancelWhere(ctx, tx, cancelledByClosure, `space_id = ? AND day BETWEEN ? AND ?`, c.SpaceID, first, last); err != nil {
+			return err
+		}
 		return d.audit(ctx, tx, a, role, ActionClosureAdd, c.SpaceID, nil,
 			map[string]any{"id": c.ID, "first": first, "last": last, "note": c.Note}, "")
 	})
 	if err != nil {
-		return Closure{}, err
+		return Closure{}, nil, err
 	}
 	c.First, _ = d.dayOf(first)
 	c.Last, _ = d.dayOf(last)
-	return c, nil
+	return c, cancelled, nil
 }
 
 // RemoveClosure reopens what a closure closed, for the space's provider,

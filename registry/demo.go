@@ -29,6 +29,6 @@ func (d *DB) LoadDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.PutSpaces(ctx, CommandLine, spaces)
+	_, err = d.PutSpaces(ctx, CommandLine, spaces, PutOptions{})
 	return err
 }

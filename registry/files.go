@@ -13,7 +13,7 @@ func (d *DB) Import(ctx context.Context, a Actor, r io.Reader, f Format) (PutRes
 	if err != nil {
 		return PutResult{}, err
 	}
-	return d.PutSpaces(ctx, a, spaces)
+	return d.PutSpaces(ctx, a, spaces, PutOptions{})
 }
 
 // Export writes the approved spaces, ordered by id, in the given format.

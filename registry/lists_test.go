@@ -66,6 +66,15 @@ func TestListsAreComplete(t *testing.T) {
 	if len(Reasons) != len(reasons) {
 		t.Errorf("Reasons has %d entries, there are %d constants", len(Reasons), len(reasons))
 	}
+	actions := constValues(t, "Action")
+	for name, v := range actions {
+		if !slices.Contains(Actions, v) {
+			t.Errorf("Actions lacks %s (%q)", name, v)
+		}
+	}
+	if len(Actions) != len(actions) {
+		t.Errorf("Actions has %d entries, there are %d constants", len(Actions), len(actions))
+	}
 	probs := constValues(t, "Prob")
 	for name, v := range probs {
 		if !slices.Contains(ProblemCodes, v) {

@@ -400,7 +400,7 @@ func TestReimportWithRoomsInAnotherOrderIsUnchanged(t *testing.T) {
 	for i := range spaces {
 		slices.Reverse(spaces[i].Rooms)
 	}
-	res, err := d.PutSpaces(ctx, CommandLine, spaces)
+	res, err := d.PutSpaces(ctx, CommandLine, spaces, PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

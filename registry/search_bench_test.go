@@ -43,7 +43,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, n := range []int{100, 10_000, 100_000} {
 		d := mustOpen(b)
 		ctx := context.Background()
-		if _, err := d.PutSpaces(ctx, CommandLine, syntheticSpaces(n)); err != nil {
+		if _, err := d.PutSpaces(ctx, CommandLine, syntheticSpaces(n), PutOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		seregno := orb.Point{9.2046, 45.6503}
@@ -117,7 +117,7 @@ func BenchmarkIndexRebuild(b *testing.B) {
 	for _, n := range []int{100, 10_000, 100_000} {
 		d := mustOpen(b)
 		ctx := context.Background()
-		if _, err := d.PutSpaces(ctx, CommandLine, syntheticSpaces(n)); err != nil {
+		if _, err := d.PutSpaces(ctx, CommandLine, syntheticSpaces(n), PutOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {

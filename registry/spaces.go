@@ -169,90 +169,6 @@ func (s *Space) Validate() []Problem {
 	return ps
 }
 
-// PutResult says what PutSpaces did.
-type PutResult struct {
-	Added, Updated, Unchanged int
-	KeptSuspended             []string // ids that stay suspended although re-imported
-}
-
-// PutSpaces writes spaces as the comune's official list: new ones are added as
-// approved, existing ones (by id) are updated, nothing is deleted. It is all
-// or nothing: one invalid space, or a repeated id, writes nothing and returns
-// Problems.
-//
-// Only the operator and the staff may import; each space added or changed is
-// in the audit log.
-func (d *DB) PutSpaces(ctx context.Context, a Actor, spaces []Space) (PutResult, error) {
-	var res PutResult
-	var probs Problems
-	seen := map[string]int{}
-	for i := range spaces {
-		for _, p := range spaces[i].Validate() {
-			p.Record = i + 1
-			probs = append(probs, p)
-		}
-		if first, ok := seen[spaces[i].ID]; ok && spaces[i].ID != "" {
-			probs = append(probs, Problem{Record: i + 1, ID: spaces[i].ID, Field: "id", Code: ProbDuplicateID, Value: fmt.Sprint(first)})
-		} else {
-			seen[spaces[i].ID] = i + 1
-		}
-	}
-	if len(probs) > 0 {
-		return res, probs
-	}
-	now := d.now()
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		res = PutResult{}
-		role, err := mustBeStaff(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		for i := range spaces {
-			s := spaces[i]
-			// Rooms are stored, and come back, in id order.
-			s.Rooms = slices.SortedFunc(slices.Values(s.Rooms), func(a, b Room) int { return strings.Compare(a.ID, b.ID) })
-			old, err := getSpace(ctx, tx, s.ID)
-			var before []byte
-			switch {
-			case err == nil:
-				s.Status, s.Created = old.Status, old.Created
-				if old.Status == Pending {
-					s.Status = Approved
-				}
-				if old.Status == Suspended {
-					res.KeptSuspended = append(res.KeptSuspended, s.ID)
-				}
-				if sameContent(&old, &s) && s.Status == old.Status {
-					res.Unchanged++
-					continue
-				}
-				s.Updated = now
-				res.Updated++
-				if before, err = featureJSON(&old); err != nil {
-					return err
-				}
-			case isNotFound(err):
-				s.Status, s.Created, s.Updated = Approved, now, now
-				res.Added++
-			default:
-				return err
-			}
-			if err := writeSpace(ctx, tx, &s); err != nil {
-				return fmt.Errorf("record %d (%s): %w", i+1, s.ID, err)
-			}
-			after, err := featureJSON(&s)
-			if err != nil {
-				return err
-			}
-			if err := d.audit(ctx, tx, a, role, ActionImport, s.ID, before, after, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return res, err
-}
-
 // CreateSpace adds one space with the given status, for the staff or the
 // operator (a citizen applies instead: see Apply).
 func (d *DB) CreateSpace(ctx context.Context, a Actor, s Space, status Status) error {
@@ -280,59 +196,6 @@ func (d *DB) CreateSpace(ctx context.Context, a Actor, s Space, status Status) e
 		}
 		return d.audit(ctx, tx, a, role, ActionImport, s.ID, nil, after, "")
 	})
-}
-
-// UpdateSpace loads a space, applies fn to it and stores it, in one
-// transaction, with its audit entry; fn's changes are validated first. Its
-// provider may change only what goes live at once (hours, prices, contacts,
-// descriptions, rooms): what the comune vouches for (see Reviewed) needs
-// ProposeChange and the staff's approval. Staff and the operator may change
-// anything.
-func (d *DB) UpdateSpace(ctx context.Context, a Actor, id string, fn func(*Space) error) (Space, error) {
-	var out Space
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		role, err := mustKeep(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		s, err := getSpace(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old := s
-		old.Rooms, old.Description = slices.Clone(s.Rooms), maps.Clone(s.Description)
-		if err := fn(&s); err != nil {
-			return err
-		}
-		s.ID, s.Status, s.Created = id, old.Status, old.Created
-		if ps := s.Validate(); len(ps) > 0 {
-			return Problems(ps)
-		}
-		if role == RoleProvider {
-			if f := reviewedChanged(&old, &s); f != "" {
-				return fmt.Errorf("%s of %s is reviewed by the staff: %w", f, id, ErrForbidden)
-			}
-		}
-		if sameContent(&old, &s) {
-			out = s
-			return nil
-		}
-		s.Updated = d.now()
-		out = s
-		if err := writeSpace(ctx, tx, &s); err != nil {
-			return err
-		}
-		before, err := featureJSON(&old)
-		if err != nil {
-			return err
-		}
-		after, err := featureJSON(&s)
-		if err != nil {
-			return err
-		}
-		return d.audit(ctx, tx, a, role, ActionEdit, id, before, after, "")
-	})
-	return out, err
 }
 
 // SetStatus moves a space to a status: the staff approve, suspend and
@@ -538,31 +401,6 @@ func writeSpace(ctx context.Context, tx *sql.Tx, s *Space) error {
 		}
 	}
 	return nil
-}
-
-// Reviewed are the parts of a listing that citizens rely on to choose a
-// space and the comune vouches for: a provider's change to them waits for
-// the staff.
-var Reviewed = []string{"name", "comune", "address", "location", "services", "desks"}
-
-// reviewedChanged returns the first reviewed field that differs, "" when
-// none does.
-func reviewedChanged(a, b *Space) string {
-	switch {
-	case a.Name != b.Name:
-		return "name"
-	case a.Comune != b.Comune:
-		return "comune"
-	case a.Address != b.Address:
-		return "address"
-	case a.Location != b.Location:
-		return "location"
-	case a.Services != b.Services:
-		return "services"
-	case a.Desks != b.Desks:
-		return "desks"
-	}
-	return ""
 }
 
 // sameContent reports whether two spaces hold the same listing (ignoring

@@ -3,10 +3,13 @@
 //
 //	coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now TIME]
 //	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
-//	coworkbot import -db PATH FILE
+//	coworkbot import -db PATH [-keep live|file] FILE
 //	coworkbot export -db PATH -format geojson|csv [-o FILE]
 //	coworkbot link   -db PATH -space ID [-bot-username NAME]
 //	coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME]
+//	coworkbot admin  add|remove|list -db PATH [TELEGRAM_ID] [-name NAME]
+//	coworkbot invite -db PATH -space ID [-bot-username NAME]
+//	coworkbot audit  -db PATH [-since DATE] [-o FILE.csv]
 package main
 
 import (
@@ -52,10 +55,13 @@ func (u usageError) Error() string { return string(u) }
 const usage = `usage:
   coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00] [-patron MM-DD]
   coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
-  coworkbot import -db PATH FILE.geojson|FILE.csv
-  coworkbot export -db PATH -format geojson|csv [-o FILE]
   coworkbot link   -db PATH -space ID [-bot-username NAME] [-lang it|en]
-  coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME] [-lang it|en]`
+  coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME] [-lang it|en]
+  coworkbot import -db PATH [-keep live|file] FILE.geojson|FILE.csv
+  coworkbot export -db PATH -format geojson|csv [-o FILE]
+  coworkbot admin  add|remove|list -db PATH [TELEGRAM_ID] [-name NAME]
+  coworkbot invite -db PATH -space ID [-bot-username NAME]
+  coworkbot audit  -db PATH [-since 2026-12-01] [-o FILE.csv]`
 
 // run is the whole program; tests call it with their own arguments and streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -75,6 +81,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLink(ctx, args[1:], stdout, stderr)
 	case "poster":
 		return runPoster(ctx, args[1:], stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args[1:], stdout, stderr)
+	case "invite":
+		return runInvite(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -230,11 +242,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("import", stderr)
 	dbPath := fs.String("db", "", "registry database to write (required)")
 	lang := fs.String("lang", "it", "language of the messages: it or en")
+	keep := fs.String("keep", "live", "where the file and a change made in the chat disagree, keep the live list's value (live) or the file's (file)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dbPath == "" || fs.NArg() != 1 {
-		return usageError("usage: coworkbot import -db PATH FILE.geojson|FILE.csv")
+		return usageError("usage: coworkbot import -db PATH [-keep live|file] FILE.geojson|FILE.csv")
+	}
+	if *keep != "live" && *keep != "file" {
+		return usageError(fmt.Sprintf("-keep %q: want live or file", *keep))
 	}
 	texts, err := locales.New()
 	if err != nil {
@@ -269,13 +285,27 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	res, err := db.PutSpaces(ctx, registry.CommandLine, spaces)
+	res, err := db.PutSpaces(ctx, registry.CommandLine, spaces, registry.PutOptions{FileWins: *keep == "file"})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, plain(l.T("import.done", "File", file, "Added", res.Added, "Updated", res.Updated, "Unchanged", res.Unchanged)))
+	fmt.Fprintln(stdout, plain(l.T("import.done", "File", file, "Added", l.N("import.added", res.Added),
+		"Updated", l.N("import.updated", res.Updated), "Unchanged", l.N("import.unchanged", res.Unchanged))))
 	if len(res.KeptSuspended) > 0 {
 		fmt.Fprintln(stdout, plain(l.T("import.kept_suspended", "IDs", strings.Join(res.KeptSuspended, ", "))))
+	}
+	if len(res.Missing) > 0 {
+		fmt.Fprintln(stdout, plain(l.N("import.missing", len(res.Missing), "IDs", strings.Join(res.Missing, ", "))))
+	}
+	if len(res.Disagreements) > 0 {
+		fmt.Fprintln(stdout, plain(l.N("import.disagreements", len(res.Disagreements))))
+		for _, d := range res.Disagreements {
+			kept := l.T("import.kept_live")
+			if d.FileKept {
+				kept = l.T("import.kept_file")
+			}
+			fmt.Fprintln(stdout, plain(l.T("import.disagreement", "ID", d.SpaceID, "Field", d.Field, "File", d.File, "Live", d.Live, "Kept", kept)))
+		}
 	}
 	return nil
 }

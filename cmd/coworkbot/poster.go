@@ -40,10 +40,10 @@ func botUsername(ctx context.Context, given string, l *locales.Localizer) (strin
 		name = strings.TrimPrefix(strings.TrimSpace(os.Getenv("TELEGRAM_BOT_USERNAME")), "@")
 	}
 	if name == "" {
-		return "", usageError(plain(l.T("poster.no_username")))
+		return "", usageError(plain(l.T("cli.no_username")))
 	}
 	if !bot.ValidUsername(name) {
-		return "", usageError(plain(l.T("poster.bad_username", "Name", name)))
+		return "", usageError(plain(l.T("cli.bad_username", "Name", name)))
 	}
 	return name, nil
 }
@@ -52,20 +52,16 @@ func botUsername(ctx context.Context, given string, l *locales.Localizer) (strin
 // deep link; only an approved space gets one, since only those can be booked.
 func (f linkFlags) spaceLink(ctx context.Context, l *locales.Localizer) (registry.Space, string, error) {
 	if *f.db == "" {
-		return registry.Space{}, "", usageError(plain(l.T("poster.no_db")))
+		return registry.Space{}, "", usageError(plain(l.T("cli.no_db")))
 	}
 	if *f.space == "" {
-		return registry.Space{}, "", usageError(plain(l.T("poster.no_space")))
+		return registry.Space{}, "", usageError(plain(l.T("cli.no_space")))
 	}
 	username, err := botUsername(ctx, *f.username, l)
 	if err != nil {
 		return registry.Space{}, "", err
 	}
-	// Opening a path that is not there would make an empty database.
-	if _, err := os.Stat(*f.db); err != nil {
-		return registry.Space{}, "", errors.New(plain(l.T("poster.db_missing", "Path", *f.db)))
-	}
-	db, err := registry.Open(ctx, *f.db)
+	db, err := openExisting(ctx, *f.db, l)
 	if err != nil {
 		return registry.Space{}, "", err
 	}
@@ -73,7 +69,7 @@ func (f linkFlags) spaceLink(ctx context.Context, l *locales.Localizer) (registr
 	s, err := db.Space(ctx, *f.space)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):
-		return s, "", errors.New(plain(l.T("poster.unknown_space", "ID", *f.space)))
+		return s, "", errors.New(plain(l.T("cli.unknown_space", "ID", *f.space)))
 	case err != nil:
 		return s, "", err
 	case s.Status == registry.Suspended:

@@ -174,13 +174,13 @@ func TestLinkAndPosterRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := d.SetStatus(ctx, "binario-uno", registry.Suspended); err != nil {
+	if err := d.SetStatus(ctx, registry.CommandLine, "binario-uno", registry.Suspended, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.SetStatus(ctx, "torre-civica", registry.Pending); err != nil {
+	if err := d.SetStatus(ctx, registry.CommandLine, "torre-civica", registry.Pending, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.UpdateSpace(ctx, "nido-lavoro", func(s *registry.Space) error { s.Name = "Nido 東京"; return nil }); err != nil {
+	if _, err := d.EditSpace(ctx, registry.CommandLine, "nido-lavoro", func(s *registry.Space) error { s.Name = "Nido 東京"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()

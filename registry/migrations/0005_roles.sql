@@ -91,3 +91,16 @@ CREATE TABLE mailbox (
 	message    TEXT NOT NULL                      -- JSON, owned by the bot
 );
 CREATE INDEX mailbox_user ON mailbox (user_id, id);
+
+-- Each space as the comune's file last gave it (a GeoJSON feature), so that
+-- a re-import tells the file's changes from the chat's.
+CREATE TABLE imported (
+	space_id TEXT PRIMARY KEY REFERENCES spaces (id),
+	feature  TEXT NOT NULL,
+	at       INTEGER NOT NULL
+);
+
+-- Why a booking was cancelled: by the person ('' or 'user'), a closure of
+-- the provider's, the space's suspension, or the person's erasure.
+ALTER TABLE bookings ADD COLUMN cancelled_by TEXT NOT NULL DEFAULT ''
+	CHECK (cancelled_by IN ('', 'user', 'closure', 'suspension', 'erasure'));
