@@ -79,6 +79,7 @@ type fakeUser struct {
 
 type stepState struct {
 	answered bool
+	msgID    int      // the user's message, or the message whose button was pressed
 	replies  []uint64 // fingerprints of the replies, to spot duplicates
 }
 
@@ -325,6 +326,7 @@ func (f *Fake) renderLocked(up *fakeUpdate) []byte {
 			f.stats.Synthesized++
 			data = "tgbench:" + strings.ToLower(step.Press[0])
 		}
+		u.steps[up.step].msgID = msgID
 		q := &wireCallbackQuery{ID: queryID(s.UserID, up.step), From: from, ChatInstance: "ci" + strconv.FormatInt(s.UserID, 10), Data: data}
 		if msgID > 0 {
 			q.Message = &wireMessage{MessageID: msgID, From: &botUser, Chat: chat, Date: date, Text: "…"}
@@ -332,6 +334,7 @@ func (f *Fake) renderLocked(up *fakeUpdate) []byte {
 		wu.CallbackQuery = q
 	default:
 		u.msgs++
+		u.steps[up.step].msgID = u.msgs
 		m := &wireMessage{MessageID: u.msgs, From: &from, Chat: chat, Date: date}
 		if step.Kind == StepLocation {
 			m.Location = &wireLocation{Latitude: step.Lat, Longitude: step.Lon}
@@ -382,6 +385,20 @@ func (u *fakeUser) remember(msgID int, buttons []button) {
 	u.kbNext = (u.kbNext + 1) % len(u.kbs)
 }
 
+// stepOf is the step handed out whose message is msgID (with pressed, the
+// press of a button on it), or -1.
+func (u *fakeUser) stepOf(msgID int, pressed bool) int {
+	if msgID <= 0 {
+		return -1
+	}
+	for i := u.cur; i >= 0; i-- {
+		if u.steps[i].msgID == msgID && (u.script.Steps[i].Kind == StepPress) == pressed {
+			return i
+		}
+	}
+	return -1
+}
+
 func queryID(user int64, step int) string {
 	return strconv.FormatInt(user, 10) + "_" + strconv.Itoa(step)
 }
@@ -399,15 +416,19 @@ func (f *Fake) sendMessage(p params, edit bool) any {
 	}
 	id := int(p.MessageID)
 	kind := byte('e')
+	step := -1
 	if !edit || id <= 0 {
 		u.msgs++
 		id, kind = u.msgs, 'm'
+		step = u.stepOf(p.replyTo(), false)
+	} else {
+		step = u.stepOf(id, true)
 	}
 	u.last = id
 	if edit || buttons != nil {
 		u.remember(id, buttons) // an edit without a keyboard removes it
 	}
-	f.replyLocked(u, -1, fingerprint(kind, p.Text))
+	f.replyLocked(u, step, fingerprint(kind, p.Text))
 	return wireMessage{MessageID: id, From: &botUser, Chat: wireChat{ID: u.script.UserID, Type: "private"}, Date: f.now().Unix()}
 }
 
@@ -423,7 +444,7 @@ func (f *Fake) sendPlace(p params, kind byte, what string) any {
 	}
 	u.msgs++
 	u.last = u.msgs
-	f.replyLocked(u, -1, fingerprint(kind, what))
+	f.replyLocked(u, u.stepOf(p.replyTo(), false), fingerprint(kind, what))
 	return wireMessage{MessageID: u.msgs, From: &botUser, Chat: wireChat{ID: u.script.UserID, Type: "private"}, Date: f.now().Unix()}
 }
 
@@ -443,9 +464,11 @@ func (f *Fake) answerCallback(p params) {
 	f.replyLocked(u, step, fingerprint('c', p.CallbackQueryID))
 }
 
-// replyLocked counts a reply to a user's step; step < 0 means the latest
-// step handed out (a bot cannot answer what it has not received). The first
-// reply to the step in play queues the next one.
+// replyLocked counts a reply to a user's step. The step is known from the
+// reply when it answers a button press, edits the pressed message or quotes
+// the user's message; step < 0 means the latest step handed out (a bot
+// cannot answer what it has not received). The first reply to the step in
+// play queues the next one.
 func (f *Fake) replyLocked(u *fakeUser, step int, fp uint64) {
 	f.stats.Replies++
 	if step < 0 {
@@ -528,6 +551,18 @@ type params struct {
 	Longitude       flexFloat `json:"longitude"`
 	Title           string    `json:"title"`
 	Address         string    `json:"address"`
+	ReplyTo         flexInt   `json:"reply_to_message_id"`
+	ReplyParameters *struct {
+		MessageID flexInt `json:"message_id"`
+	} `json:"reply_parameters"`
+}
+
+// replyTo is the message a reply quotes, 0 for none.
+func (p params) replyTo() int {
+	if p.ReplyParameters != nil && p.ReplyParameters.MessageID > 0 {
+		return int(p.ReplyParameters.MessageID)
+	}
+	return int(p.ReplyTo)
 }
 
 func readParams(r *http.Request) (params, error) {
@@ -583,6 +618,10 @@ func readParams(r *http.Request) (params, error) {
 	p.Text, p.CallbackQueryID = v.Get("text"), v.Get("callback_query_id")
 	p.Title, p.Address = v.Get("title"), v.Get("address")
 	p.ReplyMarkup = flexJSON(v.Get("reply_markup"))
+	p.ReplyTo = flexInt(num("reply_to_message_id"))
+	if rp := v.Get("reply_parameters"); rp != "" {
+		errs = append(errs, json.Unmarshal([]byte(rp), &p.ReplyParameters))
+	}
 	return p, errors.Join(errs...)
 }
 

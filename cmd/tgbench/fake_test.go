@@ -334,3 +334,52 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A bot that fetches a user's next update before it has finished answering
+// the previous one: a reply that quotes the earlier message, or edits the
+// pressed one, counts for the step it belongs to.
+func TestFakeAttributesQuotedAndEditedReplies(t *testing.T) {
+	script := Script{UserID: 3, FirstName: "U", Lang: "it", Steps: []Step{
+		{Kind: StepText, Text: "prenota una scrivania lunedì mattina da Binario Uno"},
+		{Kind: StepPress, Press: []string{"Conferma"}},
+		{Kind: StepText, Text: "grazie"},
+	}}
+	f := mustFake(t, []Script{script})
+	f.Start()
+	ups := getUpdates(t, f, 0, 0, 0)
+	asked := ups[0].Message.MessageID
+	var summary wireMessage
+	call(t, f, "sendMessage", url.Values{"chat_id": {"3"}, "text": {"Confermi?"},
+		"reply_markup": {`{"inline_keyboard":[[{"text":"✅ Conferma","callback_data":"ok"}]]}`}}, &summary)
+	ups = getUpdates(t, f, ups[0].UpdateID+1, 0, 0) // the press is handed out
+	if len(ups) != 1 || ups[0].CallbackQuery == nil {
+		t.Fatalf("got %+v, want the press", ups)
+	}
+	// A late second reply to the booking text, quoting it (grammY's reply_parameters).
+	callJSON(t, f, "sendMessage", map[string]any{"chat_id": 3, "text": "Oppure scegli un'altra fascia",
+		"reply_parameters": map[string]any{"message_id": asked}}, nil)
+	if st := f.Stats(); st.Answered != 1 {
+		t.Fatalf("a reply quoting the booking text answered the press: %d steps answered, want 1", st.Answered)
+	}
+	callJSON(t, f, "answerCallbackQuery", map[string]any{"callback_query_id": ups[0].CallbackQuery.ID}, nil)
+	ups = getUpdates(t, f, ups[0].UpdateID+1, 0, 0) // "grazie" is handed out
+	if len(ups) != 1 || ups[0].Message == nil || ups[0].Message.Text != "grazie" {
+		t.Fatalf("got %+v, want the last step", ups)
+	}
+	// The edit of the pressed message comes after: it belongs to the press.
+	call(t, f, "editMessageText", url.Values{"chat_id": {"3"}, "message_id": {strconv.Itoa(summary.MessageID)}, "text": {"✅ Prenotato!"}}, nil)
+	select {
+	case <-f.Done():
+		t.Fatal("the edit of the pressed message answered the last step")
+	default:
+	}
+	call(t, f, "sendMessage", url.Values{"chat_id": {"3"}, "text": {"Prego!"}, "reply_to_message_id": {strconv.Itoa(ups[0].Message.MessageID)}}, nil)
+	select {
+	case <-f.Done():
+	default:
+		t.Fatal("every step answered, but Done is not closed")
+	}
+	if st := f.Stats(); st.Answered != 3 || st.Replies != 5 || st.Duplicated != 0 {
+		t.Fatalf("got answered %d, replies %d, duplicated %d; want 3, 5, 0", st.Answered, st.Replies, st.Duplicated)
+	}
+}
