@@ -38,14 +38,24 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var u usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(2) // the flag package has printed the usage
+	case errors.As(err, &u):
 		fmt.Fprintln(os.Stderr, "tgbench:", err)
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "tgbench:", err)
 		os.Exit(1)
 	}
 }
+
+// usageError is a mistake in the command line.
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
 
 // The bots tgbench knows.
 const (
@@ -91,15 +101,18 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Keep, "keep", false, "keep the temporary directory (binaries, databases, bot logs)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of tgbench itself (the fake) to this file")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, usageError(err.Error())
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+		return c, usageError(fmt.Sprintf("unexpected arguments: %q", fs.Args()))
 	}
 	for _, b := range strings.Split(*bots, ",") {
 		b = strings.TrimSpace(b)
 		if !slices.Contains(allBots, b) {
-			return c, fmt.Errorf("-bots: unknown bot %q (want serve, go-echo, grammy)", b)
+			return c, usageError(fmt.Sprintf("-bots: unknown bot %q (want serve, go-echo, grammy)", b))
 		}
 		if !slices.Contains(c.Bots, b) {
 			c.Bots = append(c.Bots, b)
@@ -107,10 +120,10 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	c.Mix = Mix(*mix)
 	if c.Mix != MixFull && c.Mix != MixText {
-		return c, fmt.Errorf("-mix %q: want full or text", *mix)
+		return c, usageError(fmt.Sprintf("-mix %q: want full or text", *mix))
 	}
 	if c.Rounds < 1 || c.Users < 1 {
-		return c, errors.New("-rounds and -users must be at least 1")
+		return c, usageError("-rounds and -users must be at least 1")
 	}
 	return c, nil
 }
