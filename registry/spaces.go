@@ -102,7 +102,7 @@ func (s *Space) Validate() []Problem {
 	switch {
 	case s.ID == "":
 		add("id", ProbMissing, "")
-	case !idPattern.MatchString(s.ID) || len(s.ID) > 48:
+	case !idPattern.MatchString(s.ID) || len(s.ID) > MaxID:
 		add("id", ProbBadID, s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {
@@ -153,7 +153,7 @@ func (s *Space) Validate() []Problem {
 		}
 		seen[r.ID] = true
 	}
-	return ps
+	return append(ps, s.limitProblems()...)
 }
 
 // PutResult says what PutSpaces did.
