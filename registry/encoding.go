@@ -96,10 +96,15 @@ func (c charset) cellText(raw string) (string, *Problem) {
 		}
 		return raw, nil
 	}
+	ascii := true
 	for i := 0; i < len(raw); i++ {
 		if p := windows1252Problem(raw[i]); p != nil {
 			return "", p
 		}
+		ascii = ascii && raw[i] < utf8.RuneSelf
+	}
+	if ascii { // most cells: the same in both encodings
+		return raw, nil
 	}
 	for i := 0; i < len(raw); {
 		_, size := utf8.DecodeRuneInString(raw[i:])
