@@ -30,8 +30,8 @@ type arg struct {
 
 // The arguments buttons carry.
 var (
-	aSpace   = arg{"space", registry.MaxIDLength, isSlug}
-	aRoom    = arg{"room", registry.MaxRoomIDLength, isSlug}
+	aSpace   = arg{"space", registry.MaxID, isSlug}
+	aRoom    = arg{"room", registry.MaxRoomID, isSlug}
 	aToken   = arg{"draft", draftTokenLen, isToken}
 	aDay     = arg{"day", len(time.DateOnly), isDay}
 	aInt     = arg{"number", 19, isNumber}

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -20,9 +19,11 @@ import (
 var csvColumns = []string{"id", "name", "comune", "address", "lat", "lon", "services", "desks", "opening_hours",
 	"price_day_eur", "price_half_day_eur", "phone", "email", "website"}
 
-// WriteCSV writes spaces as CSV with a header line: services separated by
-// ";", descriptions as description_it, description_en, ..., rooms as
-// "id|name|seats|price_hour_eur" separated by ";".
+// WriteCSV writes spaces as CSV (UTF-8, comma-separated, RFC 4180 quoting)
+// with a header line: services separated by ";", descriptions as description_it,
+// description_en, ..., rooms as "id|name|seats|price_hour_eur" separated by
+// ";". A cell that a spreadsheet would read as a formula is prefixed with a
+// single quote (see neutralise); ReadCSV removes it again.
 func WriteCSV(w io.Writer, spaces []Space) error {
 	langs := map[string]bool{"it": true, "en": true}
 	for _, s := range spaces {
@@ -59,6 +60,9 @@ func WriteCSV(w io.Writer, spaces []Space) error {
 			rooms = append(rooms, strings.Join([]string{r.ID, r.Name, strconv.Itoa(r.Seats), eurCell(r.PriceHourCents)}, "|"))
 		}
 		rec = append(rec, strings.Join(rooms, ";"))
+		for i := range rec {
+			rec[i] = neutralise(rec[i])
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -75,8 +79,11 @@ func eurCell(c int) string {
 }
 
 // ReadCSV reads spaces from CSV with a header line naming the columns (in any
-// order). It returns every problem it finds, each with its record number and
-// line.
+// order), separated by commas or, as a spreadsheet in Italian saves them, by
+// semicolons. The text is UTF-8 (with or without a byte order mark) or
+// Windows-1252 (and so ISO-8859-1); a cell in neither, or holding U+FFFD or a
+// control character, is refused. It returns every problem it finds, each
+// with its record number, line and field.
 func ReadCSV(r io.Reader) ([]Space, Problems) {
 	spaces, _, probs := readCSV(r)
 	return spaces, probs
@@ -84,31 +91,47 @@ func ReadCSV(r io.Reader) ([]Space, Problems) {
 
 // readCSV is ReadCSV that also gives each space's line.
 func readCSV(r io.Reader) ([]Space, []int, Problems) {
-	var lines []int
-	br := bufio.NewReader(r)
-	cr := csv.NewReader(br)
+	data, probs := readLimited(r)
+	if probs != nil {
+		return nil, nil, probs
+	}
+	data, cs := sniffCharset(data)
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	// A spreadsheet in Italian saves CSV with ";" between the columns.
-	if first, _ := br.Peek(br.Size()); bytes.Count(firstLine(first), []byte(";")) > bytes.Count(firstLine(first), []byte(",")) {
+	if first := firstLine(data); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		cr.Comma = ';'
 	}
-	header, err := cr.Read()
+	raw, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil, Problems{{Code: ProbEmptyFile}}
 	}
 	if err != nil {
 		return nil, nil, Problems{{Code: ProbUnreadable, Value: err.Error()}}
 	}
+	for _, h := range raw {
+		if _, p := cs.cellText(h); p != nil {
+			p.Line = 1
+			probs = append(probs, *p)
+		}
+	}
+	if len(probs) > 0 { // the header is not text: nothing else can be read
+		return nil, nil, probs
+	}
+	header := make([]string, len(raw))
 	col := map[string]int{}
-	var probs Problems
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	for i, h := range raw {
+		h, _ := cs.cellText(h)
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue // a column without a name: a spreadsheet adds empty ones
+		}
 		known := slices.Contains(csvColumns, h) || h == "rooms" || h == "amenity" ||
 			(strings.HasPrefix(h, "description_") && len(h) == len("description_it"))
 		if !known {
 			probs = append(probs, Problem{Line: 1, Field: h, Code: ProbUnknownField, Value: h})
 		}
-		col[h] = i
+		header[i], col[h] = h, i
 	}
 	for _, need := range []string{"id", "name", "lat", "lon"} {
 		if _, ok := col[need]; !ok {
@@ -119,6 +142,7 @@ func readCSV(r io.Reader) ([]Space, []int, Problems) {
 		return nil, nil, probs
 	}
 	var spaces []Space
+	var lines []int
 	for rec := 1; ; rec++ {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -129,7 +153,27 @@ func readCSV(r io.Reader) ([]Space, []int, Problems) {
 			probs = append(probs, Problem{Record: rec, Line: line, Code: ProbUnreadable, Value: err.Error()})
 			break
 		}
+		if rec > MaxRecords {
+			probs = append(probs, Problem{Record: rec, Line: line, Code: ProbTooManyRecords, Value: strconv.Itoa(MaxRecords)})
+			break
+		}
+		var cellProbs []Problem
+		for i, cell := range row {
+			text, p := cs.cellText(cell)
+			if p != nil {
+				if i < len(header) {
+					p.Field = header[i]
+				}
+				p.Line, _ = cr.FieldPos(i)
+				cellProbs = append(cellProbs, *p)
+			}
+			row[i] = text
+		}
 		s, ps := decodeCSVRow(row, col)
+		for _, p := range cellProbs {
+			p.Record, p.ID = rec, s.ID
+			probs = append(probs, p)
+		}
 		for _, p := range ps {
 			p.Record, p.Line, p.ID = rec, line, s.ID
 			probs = append(probs, p)
@@ -145,34 +189,47 @@ func readCSV(r io.Reader) ([]Space, []int, Problems) {
 
 func decodeCSVRow(row []string, col map[string]int) (Space, []Problem) {
 	var ps []Problem
-	get := func(name string) string {
-		if i, ok := col[name]; ok && i < len(row) {
-			return strings.TrimSpace(row[i])
+	// A cell is trimmed, then loses the quote that kept a spreadsheet from
+	// reading it as a formula.
+	cell := func(i int) string {
+		if i < len(row) {
+			return unneutralise(strings.TrimSpace(row[i]))
 		}
 		return ""
 	}
-	num := func(name string) (float64, bool) {
-		v := strings.ReplaceAll(get(name), ",", ".")
+	get := func(name string) string {
+		if i, ok := col[name]; ok {
+			return cell(i)
+		}
+		return ""
+	}
+	price := func(name string) int {
+		v := get(name)
 		if v == "" {
-			return 0, false
+			return 0
 		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			ps = append(ps, Problem{Field: name, Code: ProbNotNumber, Value: get(name)})
-			return 0, false
+		f, code := euros(v)
+		if code != "" {
+			ps = append(ps, Problem{Field: name, Code: code, Value: v})
+			return 0
 		}
-		return f, true
+		return cents(f)
 	}
 	s := Space{ID: get("id"), Name: get("name"), Comune: get("comune"), Address: get("address"),
 		Phone: get("phone"), Email: get("email"), Website: get("website")}
-	lat, errLat := strconv.ParseFloat(get("lat"), 64)
-	lon, errLon := strconv.ParseFloat(get("lon"), 64)
-	if errLat != nil || errLon != nil {
-		ps = append(ps, Problem{Field: "coordinates", Code: ProbBadCoords, Value: get("lat") + "," + get("lon")})
-	} else {
+	lat, latCode := decimal(get("lat"))
+	lon, lonCode := decimal(get("lon"))
+	switch {
+	case latCode == ProbThousands:
+		ps = append(ps, Problem{Field: "coordinates", Code: ProbThousands, Value: get("lat")})
+	case lonCode == ProbThousands:
+		ps = append(ps, Problem{Field: "coordinates", Code: ProbThousands, Value: get("lon")})
+	case latCode != "" || lonCode != "":
+		ps = append(ps, Problem{Field: "coordinates", Code: ProbBadCoords, Value: "lat " + get("lat") + "; lon " + get("lon")})
+	default:
 		s.Location = orb.Point{lon, lat}
 	}
-	s.Services, ps = parseServices(strings.Split(get("services"), ";"), ps)
+	s.Services, ps = parseServices(strings.FieldsFunc(get("services"), func(r rune) bool { return r == ';' || r == ',' }), ps)
 	if d := get("desks"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil {
@@ -181,18 +238,14 @@ func decodeCSVRow(row []string, col map[string]int) (Space, []Problem) {
 		s.Desks = n
 	}
 	s.Hours, ps = parseHours(get("opening_hours"), ps)
-	if f, ok := num("price_day_eur"); ok {
-		s.PriceDayCents = cents(f)
-	}
-	if f, ok := num("price_half_day_eur"); ok {
-		s.PriceHalfDayCents = cents(f)
-	}
+	s.PriceDayCents = price("price_day_eur")
+	s.PriceHalfDayCents = price("price_half_day_eur")
 	for name, i := range col {
-		if lang, ok := strings.CutPrefix(name, "description_"); ok && i < len(row) && strings.TrimSpace(row[i]) != "" {
+		if lang, ok := strings.CutPrefix(name, "description_"); ok && cell(i) != "" {
 			if s.Description == nil {
 				s.Description = map[string]string{}
 			}
-			s.Description[lang] = strings.TrimSpace(row[i])
+			s.Description[lang] = cell(i)
 		}
 	}
 	if rooms := get("rooms"); rooms != "" {
@@ -209,8 +262,8 @@ func decodeCSVRow(row []string, col map[string]int) (Space, []Problem) {
 			}
 			r := Room{ID: strings.TrimSpace(f[0]), Name: strings.TrimSpace(f[1]), Seats: seats}
 			if len(f) == 4 && strings.TrimSpace(f[3]) != "" {
-				p, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f[3]), ",", "."), 64)
-				if err != nil {
+				p, code := euros(strings.TrimSpace(f[3]))
+				if code != "" {
 					ps = append(ps, Problem{Field: "rooms", Code: ProbBadRoom, Value: part})
 					continue
 				}

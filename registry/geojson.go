@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -129,12 +132,18 @@ func eurPtr(cents int) *float64 {
 	return &f
 }
 
-// ReadGeoJSON reads spaces from a GeoJSON FeatureCollection. It returns every
-// problem it finds, each with its record (feature) number.
+// ReadGeoJSON reads spaces from a GeoJSON FeatureCollection, which is UTF-8
+// (RFC 8259; a byte order mark is ignored). It returns every problem it
+// finds, each with its record (feature) number: text that is not UTF-8, or
+// holds U+FFFD or a control character, is refused with its field.
 func ReadGeoJSON(r io.Reader) ([]Space, Problems) {
+	data, probs := readLimited(r)
+	if probs != nil {
+		return nil, probs
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	var fc geoCollection
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&fc); err != nil {
+	if err := json.Unmarshal(data, &fc); err != nil {
 		return nil, Problems{{Code: ProbUnreadable, Value: err.Error()}}
 	}
 	if fc.Type != "FeatureCollection" {
@@ -143,15 +152,22 @@ func ReadGeoJSON(r io.Reader) ([]Space, Problems) {
 	if len(fc.Features) == 0 {
 		return nil, Problems{{Code: ProbEmptyFile}}
 	}
+	if len(fc.Features) > MaxRecords {
+		return nil, Problems{{Record: MaxRecords + 1, Code: ProbTooManyRecords, Value: strconv.Itoa(MaxRecords)}}
+	}
 	var spaces []Space
-	var probs Problems
+	said := false // whether a feature's problem already names the bytes that are not UTF-8
 	for i, raw := range fc.Features {
 		s, ps := decodeFeature(raw)
 		for _, p := range ps {
 			p.Record, p.ID = i+1, s.ID
 			probs = append(probs, p)
+			said = said || p.Code == ProbNotUTF8
 		}
 		spaces = append(spaces, s)
+	}
+	if !said && !utf8.Valid(data) { // outside the features' properties
+		probs = append(probs, Problem{Code: ProbNotUTF8, Value: byteName(data[firstInvalid(string(data))])})
 	}
 	return spaces, probs
 }
@@ -170,6 +186,15 @@ func decodeFeature(raw json.RawMessage) (Space, []Problem) {
 	}
 	if f.Type != "Feature" {
 		bad("type", ProbBadType, f.Type)
+	}
+	// Text that is not UTF-8 reaches here as bytes: json.Unmarshal would
+	// turn each bad byte into U+FFFD, so look at the bytes first.
+	notUTF8 := map[string]bool{}
+	for _, key := range slices.Sorted(maps.Keys(f.Properties)) {
+		if v := f.Properties[key]; !utf8.Valid(v) {
+			bad(key, ProbNotUTF8, byteName(v[firstInvalid(string(v))]))
+			notUTF8[key] = true
+		}
 	}
 	str := func(key string) string {
 		v, ok := f.Properties[key]
@@ -263,11 +288,23 @@ func decodeFeature(raw json.RawMessage) (Space, []Problem) {
 			s.Rooms = append(s.Rooms, room)
 		}
 	}
+	for _, p := range s.textProblems() {
+		property := p.Field
+		if strings.HasPrefix(property, "description_") {
+			property = "description"
+		}
+		if !notUTF8[property] {
+			ps = append(ps, p)
+		}
+	}
 	return s, ps
 }
 
 func parseServices(codes []string, ps []Problem) (ServiceSet, []Problem) {
 	var set ServiceSet
+	if len(codes) > MaxServices {
+		return set, append(ps, Problem{Field: "services", Code: ProbTooMany, Value: strconv.Itoa(MaxServices)})
+	}
 	for _, c := range codes {
 		if strings.TrimSpace(c) == "" {
 			continue

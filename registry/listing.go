@@ -311,7 +311,7 @@ func freeID(ctx context.Context, q queryer, words string) (string, error) {
 	if base == "" {
 		base = "spazio"
 	}
-	base = strings.TrimRight(base[:min(len(base), MaxIDLength-3)], "-")
+	base = strings.TrimRight(base[:min(len(base), MaxID-3)], "-")
 	for n := 1; n < 100; n++ {
 		id := base
 		if n > 1 {

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-
-	"github.com/comune-seregno/coworkbot/registry/hours"
 )
 
 const (
@@ -264,15 +262,6 @@ func TestApplication(t *testing.T) {
 	if _, err := d.ReviewApplication(ctx, Person(clerk), again.ID, true, ""); !errors.Is(err, ErrClosed) {
 		t.Errorf("reviewing twice: got %v, want ErrClosed", err)
 	}
-}
-
-func mustHours(t *testing.T, expr string) hours.Schedule {
-	t.Helper()
-	h, err := hours.Parse(expr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
 }
 
 func mustDemoPoint(t *testing.T, d *DB) orb.Point {

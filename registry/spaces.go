@@ -51,12 +51,6 @@ const (
 	ProbTooLong       = "too_long"
 )
 
-// ProblemCodes lists every problem code, for callers that must have words
-// for each.
-var ProblemCodes = []string{ProbMissing, ProbBadCoords, ProbSwappedCoords, ProbUnknownSvc, ProbBadHours, ProbNegative,
-	ProbNotNumber, ProbDuplicateID, ProbBadID, ProbBadEmail, ProbBadURL, ProbBadGeometry, ProbUnknownField, ProbBadRoom,
-	ProbUnreadable, ProbBadType, ProbBadLanguage, ProbEmptyFile, ProbTooLong}
-
 func (p Problem) String() string {
 	var b strings.Builder
 	if p.Record > 0 {
@@ -99,13 +93,6 @@ var Area = orb.Bound{Min: orb.Point{6.6, 35.4}, Max: orb.Point{18.6, 47.1}}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// The longest ids: the bot carries them in button data, which Telegram caps
-// at 64 bytes.
-const (
-	MaxIDLength     = 48 // a space's id
-	MaxRoomIDLength = 32 // a room's id, unique within its space
-)
-
 // Validate checks a space's fields, returning every problem found.
 func (s *Space) Validate() []Problem {
 	var ps []Problem
@@ -115,7 +102,7 @@ func (s *Space) Validate() []Problem {
 	switch {
 	case s.ID == "":
 		add("id", ProbMissing, "")
-	case !idPattern.MatchString(s.ID) || len(s.ID) > MaxIDLength:
+	case !idPattern.MatchString(s.ID) || len(s.ID) > MaxID:
 		add("id", ProbBadID, s.ID)
 	}
 	if strings.TrimSpace(s.Name) == "" {
@@ -159,14 +146,14 @@ func (s *Space) Validate() []Problem {
 	seen := map[string]bool{}
 	for _, r := range s.Rooms {
 		switch {
-		case r.ID == "" || !idPattern.MatchString(r.ID) || len(r.ID) > MaxRoomIDLength || seen[r.ID]:
+		case r.ID == "" || !idPattern.MatchString(r.ID) || seen[r.ID]:
 			add("rooms", ProbBadRoom, r.ID)
 		case strings.TrimSpace(r.Name) == "" || r.Seats <= 0 || r.PriceHourCents < 0:
 			add("rooms", ProbBadRoom, r.Name)
 		}
 		seen[r.ID] = true
 	}
-	return ps
+	return append(ps, s.limitProblems()...)
 }
 
 // CreateSpace adds one space with the given status, for the staff or the

@@ -30,7 +30,7 @@ func makeRegistry(ctx context.Context, path string, spaces, knownUsers int) erro
 		if err != nil {
 			return err
 		}
-		if _, err := db.PutSpaces(ctx, synth); err != nil {
+		if _, err := db.PutSpaces(ctx, registry.CommandLine, synth, registry.PutOptions{}); err != nil {
 			return fmt.Errorf("synthetic spaces: %w", err)
 		}
 	}
