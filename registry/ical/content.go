@@ -38,35 +38,47 @@ func (w *contentWriter) line(name, value string, params ...param) {
 	fold(&w.buf, l)
 }
 
-// text writes a property of type TEXT.
+// text writes a property of type TEXT, unless its value is empty once
+// cleaned: an empty value says nothing, and some readers drop the property
+// with an error.
 func (w *contentWriter) text(name, value string, params ...param) {
-	w.line(name, escapeText(value), params...)
+	if v := escapeText(value); v != "" {
+		w.line(name, v, params...)
+	}
 }
 
 // dateTime writes a DATE-TIME as local time in loc with TZID, the form that
 // keeps a course at the same local time across a change of daylight saving
-// time. The second of two equal local times on the night the clocks go back
-// is written in UTC instead, since RFC 5545 reads a repeated local time as
-// the first.
+// time. A local time that happens twice, in the hour repeated when the
+// clocks go back, is written in UTC instead: RFC 5545 reads it as the first
+// of the two, but libical and Go read the second.
 func (w *contentWriter) dateTime(name string, t time.Time, loc *time.Location) {
-	if repeatedSecond(t, loc) {
+	if repeated(t, loc) {
 		w.line(name, formatUTC(t))
 		return
 	}
 	w.line(name, t.In(loc).Format("20060102T150405"), param{"TZID", loc.String()})
 }
 
-// repeatedSecond tells whether t's local time in loc also names an earlier
-// instant: t falls in the hour (or so) repeated after the clocks go back.
-func repeatedSecond(t time.Time, loc *time.Location) bool {
+// repeated tells whether t's local time in loc names two instants: t falls in
+// the hour (or so) before or after the clocks go back that is lived twice.
+func repeated(t time.Time, loc *time.Location) bool {
 	lt := t.In(loc)
-	start, _ := lt.ZoneBounds()
-	if start.IsZero() {
-		return false
-	}
 	_, off := lt.Zone()
-	_, before := start.Add(-time.Nanosecond).In(loc).Zone()
-	return before > off && lt.Sub(start) < time.Duration(before-off)*time.Second
+	start, end := lt.ZoneBounds()
+	if !start.IsZero() {
+		_, before := start.Add(-time.Nanosecond).In(loc).Zone()
+		if before > off && lt.Sub(start) < time.Duration(before-off)*time.Second {
+			return true // the second time round
+		}
+	}
+	if !end.IsZero() {
+		_, after := end.In(loc).Zone()
+		if off > after && end.Sub(lt) <= time.Duration(off-after)*time.Second {
+			return true // the first time round
+		}
+	}
+	return false
 }
 
 func formatUTC(t time.Time) string {
@@ -92,66 +104,82 @@ func fold(b *bytes.Buffer, line []byte) {
 	b.WriteString("\r\n")
 }
 
-// escapeText returns s as an RFC 5545 TEXT value: backslash, semicolon and
-// comma escaped with a backslash, every line break (CR LF, CR or LF) as \n,
-// other control characters but tab removed (TEXT cannot hold them), and
-// invalid UTF-8 replaced with U+FFFD.
-func escapeText(s string) string {
+// cleanText returns s as a TEXT value can hold it and every reader reads it
+// back: valid UTF-8 (invalid bytes become U+FFFD), every line break (CR LF,
+// CR or LF) as LF, no control characters but tab and LF, and no white space
+// around it (libical, for one, drops it).
+func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/16)
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == ';':
-			b.WriteString(`\;`)
-		case c == ',':
-			b.WriteString(`\,`)
+		switch c := s[i]; {
 		case c == '\r':
 			if i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
-			b.WriteString(`\n`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\t':
+			b.WriteByte('\n')
+		case c == '\n', c == '\t':
 			b.WriteByte(c)
 		case c < 0x20 || c == 0x7f:
 			// dropped
 		default:
-			b.WriteByte(c) // bytes of multi-byte runes are all ≥ 0x80
+			b.WriteByte(c) // the bytes of a multi-byte rune are all ≥ 0x80
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// escapeText returns s, cleaned, as an RFC 5545 TEXT value: backslash,
+// semicolon and comma escaped with a backslash, line breaks as \n.
+func escapeText(s string) string {
+	s = cleanText(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case ';':
+			b.WriteString(`\;`)
+		case ',':
+			b.WriteString(`\,`)
+		case '\n':
+			b.WriteString(`\n`)
+		default:
+			b.WriteByte(c)
 		}
 	}
 	return b.String()
 }
 
-// appendParamValue appends a parameter value, quoted unless it is a plain
-// token (letters, digits, "/_+-."), as a TZID or a LANGUAGE is: a name has
-// spaces, and may have ";", ":" or ",", which would end it unquoted. A
-// parameter value cannot hold a double quote or a control character, so a
-// double quote becomes a single one and control characters become spaces.
-func appendParamValue(l []byte, v string) []byte {
-	v = strings.ToValidUTF8(v, "\uFFFD")
-	quote := v == "" || strings.IndexFunc(v, func(r rune) bool { return !isTokenRune(r) }) >= 0
-	if quote {
-		l = append(l, '"')
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
+// cleanParam returns v as a parameter value can hold it and readers read it
+// back: valid UTF-8, a double quote (which cannot be in one) as a single
+// quote, control characters as spaces, and no white space around it.
+func cleanParam(v string) string {
+	v = strings.Map(func(r rune) rune {
 		switch {
-		case c == '"':
-			c = '\''
-		case c < 0x20 && c != '\t' || c == 0x7f:
-			c = ' '
+		case r == '"':
+			return '\''
+		case r < 0x20 || r == 0x7f:
+			return ' '
 		}
-		l = append(l, c)
+		return r
+	}, strings.ToValidUTF8(v, "\uFFFD"))
+	return strings.TrimSpace(v)
+}
+
+// appendParamValue appends a parameter value, cleaned, and quoted unless it
+// is a plain token (letters, digits, "/_+-."), as a TZID or a LANGUAGE is: a
+// name has spaces, and may have ";", ":" or ",", which would end it unquoted.
+func appendParamValue(l []byte, v string) []byte {
+	v = cleanParam(v)
+	if v != "" && strings.IndexFunc(v, func(r rune) bool { return !isTokenRune(r) }) < 0 {
+		return append(l, v...)
 	}
-	if quote {
-		l = append(l, '"')
-	}
-	return l
+	l = append(l, '"')
+	l = append(l, v...)
+	return append(l, '"')
 }
 
 func isTokenRune(r rune) bool {

@@ -129,6 +129,22 @@ func unfoldedLines(t testing.TB, out []byte) []string {
 	return lines
 }
 
+// wantParam is what a parameter value should read back as: double quotes
+// as single ones, control characters (tab too) as spaces, invalid UTF-8
+// replaced, no white space around it.
+func wantParam(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '"':
+			return '\''
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.TrimSpace(s)
+}
+
 // zoneTable is a VTIMEZONE as a list of onsets, worked out from the file
 // alone: every observance's DTSTART, RDATEs and RRULE (expanded by rrule-go)
 // in its TZOFFSETFROM, so that it says what an app without tz data reads.
@@ -237,15 +253,21 @@ func readZone(t testing.TB, cal *ics.Calendar, until int) (tzid string, z zoneTa
 	return tzid, z
 }
 
-// offsetAt is the UTC offset the table gives at the instant at.
-func (z zoneTable) offsetAt(at time.Time) int {
-	off := z.initial
+// at is the UTC offset and the name the table gives at the instant at; ok is
+// false before the first onset, where it knows no name.
+func (z zoneTable) at(at time.Time) (offset int, name string, ok bool) {
+	offset = z.initial
 	for _, o := range z.onsets {
 		if o.at.After(at) {
 			break
 		}
-		off = o.offset
+		offset, name, ok = o.offset, o.name, true
 	}
+	return offset, name, ok
+}
+
+func (z zoneTable) offsetAt(at time.Time) int {
+	off, _, _ := z.at(at)
 	return off
 }
 
@@ -271,39 +293,62 @@ func (z zoneTable) resolve(wall time.Time) time.Time {
 	return best
 }
 
-// eventInstances expands an event's DTSTART, RRULE, RDATE and EXDATE with
-// rrule-go as floating local times, and resolves each with the file's own
-// VTIMEZONE: the meetings' instants as an app without tz data computes them.
+// eventInstances works out an event's meetings as an app without tz data
+// does, from the file alone: DTSTART and RRULE expanded by rrule-go in
+// floating local time, each resolved with the file's own VTIMEZONE, then
+// RDATEs added and EXDATEs taken away (local ones resolved the same way, UTC
+// ones as they are).
 func eventInstances(t testing.TB, ev *ics.VEvent, z zoneTable, tzid string) []time.Time {
 	t.Helper()
-	floating := func(p *ics.IANAProperty) string {
+	cb := &ev.ComponentBase
+	instant := func(p *ics.IANAProperty) (at time.Time, wall time.Time, utc bool) {
+		if strings.HasSuffix(p.Value, "Z") {
+			at, err := time.Parse("20060102T150405Z", p.Value)
+			if err != nil {
+				t.Fatalf("%s: %v", p.IANAToken, err)
+			}
+			return at, at, true
+		}
 		if tz := paramOf(p, "TZID"); tz != tzid {
 			t.Fatalf("%s has TZID %q, want %q", p.IANAToken, tz, tzid)
 		}
-		return p.Value
+		wall, err := time.Parse("20060102T150405", p.Value)
+		if err != nil {
+			t.Fatalf("%s: %v", p.IANAToken, err)
+		}
+		return z.resolve(wall), wall, false
 	}
-	start := floating(one(t, &ev.ComponentBase, "DTSTART"))
-	// rrule-go counts DTSTART only through the RRULE; RFC 5545 counts it
-	// always, so it is given again as an RDATE (a repeat is dropped).
-	lines := []string{"DTSTART:" + start, "RDATE:" + start}
-	for _, p := range props(&ev.ComponentBase, "RRULE") {
-		lines = append(lines, "RRULE:"+p.Value)
+	start, wall, utc := instant(one(t, cb, "DTSTART"))
+	out := []time.Time{start}
+	for _, p := range props(cb, "RRULE") {
+		opt, err := rrule.StrToROption(p.Value)
+		if err != nil {
+			t.Fatalf("RRULE %q: %v", p.Value, err)
+		}
+		opt.Dtstart = wall // floating: a UTC-located wall clock, or UTC itself
+		r, err := rrule.NewRRule(*opt)
+		if err != nil {
+			t.Fatalf("RRULE %q: %v", p.Value, err)
+		}
+		out = out[:0]
+		for _, w := range r.All() {
+			if utc {
+				out = append(out, w)
+			} else {
+				out = append(out, z.resolve(w))
+			}
+		}
 	}
-	for _, p := range props(&ev.ComponentBase, "RDATE") {
-		lines = append(lines, "RDATE:"+floating(p))
+	for _, p := range props(cb, "RDATE") {
+		at, _, _ := instant(p)
+		out = append(out, at)
 	}
-	for _, p := range props(&ev.ComponentBase, "EXDATE") {
-		lines = append(lines, "EXDATE:"+floating(p))
+	for _, p := range props(cb, "EXDATE") {
+		at, _, _ := instant(p)
+		out = slices.DeleteFunc(out, at.Equal)
 	}
-	set, err := rrule.StrSliceToRRuleSetInLoc(lines, time.UTC)
-	if err != nil {
-		t.Fatalf("rrule-go: %v\n%s", err, strings.Join(lines, "\n"))
-	}
-	var out []time.Time
-	for _, wall := range set.All() {
-		out = append(out, z.resolve(wall))
-	}
-	return out
+	slices.SortFunc(out, time.Time.Compare)
+	return slices.CompactFunc(out, time.Time.Equal)
 }
 
 func (o onset) String() string {

@@ -159,10 +159,11 @@ func (c *Calendar) check() error {
 	uids := make(map[string]int, len(c.Events))
 	for i := range c.Events {
 		e := &c.Events[i]
-		if j, ok := uids[e.UID]; ok {
-			return invalid("events %d and %d: the same UID %q", j, i, e.UID)
+		uid := cleanText(e.UID)
+		if j, ok := uids[uid]; ok {
+			return invalid("events %d and %d: the same UID %q", j, i, uid)
 		}
-		uids[e.UID] = i
+		uids[uid] = i
 		if err := e.check(c); err != nil {
 			return invalid("event %d (%s): %v", i, e.UID, err)
 		}
@@ -198,10 +199,10 @@ func (o *Organizer) check() error {
 }
 
 func (e *Event) check(c *Calendar) error {
-	if e.UID == "" {
+	if cleanText(e.UID) == "" {
 		return errors.New("no UID")
 	}
-	if strings.TrimSpace(escapeText(e.Summary)) == "" {
+	if cleanText(e.Summary) == "" {
 		return errors.New("no summary")
 	}
 	if e.Start.IsZero() || e.End.IsZero() {
@@ -336,14 +337,10 @@ func (c *Calendar) write(w *contentWriter) {
 	w.text("PRODID", prodID)
 	w.line("CALSCALE", "GREGORIAN")
 	w.line("METHOD", "PUBLISH")
-	if c.Name != "" {
-		w.text("NAME", c.Name)
-		w.text("X-WR-CALNAME", c.Name)
-	}
-	if c.Description != "" {
-		w.text("DESCRIPTION", c.Description)
-		w.text("X-WR-CALDESC", c.Description)
-	}
+	w.text("NAME", c.Name)
+	w.text("X-WR-CALNAME", c.Name)
+	w.text("DESCRIPTION", c.Description)
+	w.text("X-WR-CALDESC", c.Description)
 	tzid := c.TZ.String()
 	w.line("X-WR-TIMEZONE", tzid)
 	if c.Refresh > 0 {
@@ -373,8 +370,11 @@ func (e *Event) write(w *contentWriter, c *Calendar, stamp string) {
 		if r.Weekly > 1 {
 			w.line("RRULE", "FREQ=WEEKLY;COUNT="+strconv.Itoa(r.Weekly))
 		}
+		// RDATE in UTC: libical 3.0 (Evolution's) ignores the TZID of an
+		// RDATE and would put the meeting hours off. A meeting off the
+		// weekly pattern needs no local-time rule to follow.
 		for _, t := range r.Dates {
-			w.dateTime("RDATE", t, loc)
+			w.line("RDATE", formatUTC(t))
 		}
 		for _, t := range r.Except {
 			w.dateTime("EXDATE", t, loc)
@@ -385,12 +385,8 @@ func (e *Event) write(w *contentWriter, c *Calendar, stamp string) {
 		lang = []param{{"LANGUAGE", e.Language}}
 	}
 	w.text("SUMMARY", e.Summary, lang...)
-	if e.Description != "" {
-		w.text("DESCRIPTION", e.Description, lang...)
-	}
-	if e.Location != "" {
-		w.text("LOCATION", e.Location)
-	}
+	w.text("DESCRIPTION", e.Description, lang...)
+	w.text("LOCATION", e.Location)
 	if e.Geo != nil {
 		w.line("GEO", formatDegrees(e.Geo.Lat)+";"+formatDegrees(e.Geo.Lon))
 	}
@@ -403,19 +399,16 @@ func (e *Event) write(w *contentWriter, c *Calendar, stamp string) {
 	}
 	if org.Email != "" {
 		var cn []param
-		if org.Name != "" {
+		if cleanParam(org.Name) != "" {
 			cn = []param{{"CN", org.Name}}
 		}
 		w.line("ORGANIZER", "mailto:"+org.Email, cn...)
 	}
-	var cats []string
+	// One CATEGORIES property a category, which RFC 5545 allows, rather
+	// than one comma-separated list: libical splits a list wrongly around
+	// a double quote or an escaped backslash, golang-ical not at all.
 	for _, s := range e.Categories {
-		if s != "" {
-			cats = append(cats, escapeText(s))
-		}
-	}
-	if len(cats) > 0 {
-		w.line("CATEGORIES", strings.Join(cats, ","))
+		w.text("CATEGORIES", s)
 	}
 	if e.Status != "" {
 		w.line("STATUS", string(e.Status))
