@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +64,7 @@ type Event struct {
 	Description string // DESCRIPTION, free text; line breaks are kept
 	Location    string // LOCATION, as people read it: the space's name and address
 	Geo         *Geo   // GEO; nil writes none
-	URL         string // URL, an absolute URI (the event's page or the space's site)
+	URL         string // URL, an http or https URL (the event's page, or the space's site)
 
 	// Language is the BCP 47 tag ("it", "en") of Summary and
 	// Description, written as their LANGUAGE parameter; empty writes none.
@@ -219,8 +220,8 @@ func (e *Event) check(c *Calendar) error {
 	}
 	if e.URL != "" {
 		u, err := url.Parse(e.URL)
-		if err != nil || !u.IsAbs() || strings.ContainsAny(e.URL, " \t\r\n\"") {
-			return fmt.Errorf("URL %q is not an absolute URI", e.URL)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || strings.ContainsAny(e.URL, " \t\r\n\"") {
+			return fmt.Errorf("URL %q is not an http or https URL", e.URL)
 		}
 	}
 	if e.Language != "" && !validLanguage(e.Language) {
@@ -248,14 +249,17 @@ func (e *Event) check(c *Calendar) error {
 		if r.Weekly < 0 {
 			return fmt.Errorf("negative number of weekly meetings %d", r.Weekly)
 		}
-		for _, d := range r.Dates {
+		for i, d := range r.Dates {
 			if !d.After(e.Start) {
 				return fmt.Errorf("extra meeting %v is not after the first", d)
+			}
+			if e.isWeekly(d, c.TZ) || slices.ContainsFunc(r.Dates[:i], d.Equal) {
+				return fmt.Errorf("extra meeting %v is already a meeting", d)
 			}
 		}
 		for _, x := range r.Except {
 			if !e.isWeekly(x, c.TZ) {
-				return fmt.Errorf("excepted meeting %v is not one of the %d weekly meetings", x, r.Weekly)
+				return fmt.Errorf("excepted meeting %v is not one of the weekly meetings after the first", x)
 			}
 		}
 	}
@@ -269,11 +273,14 @@ func (e *Event) weekly(k int, loc *time.Location) time.Time {
 	return time.Date(s.Year(), s.Month(), s.Day()+7*k, s.Hour(), s.Minute(), s.Second(), 0, loc)
 }
 
+// isWeekly tells whether t starts one of the event's weekly meetings after
+// the first. (The first cannot be excepted: apps disagree on an EXDATE of
+// DTSTART, and an event that starts later should say so.)
 func (e *Event) isWeekly(t time.Time, loc *time.Location) bool {
 	if e.Recurrence == nil {
 		return false
 	}
-	for k := range e.Recurrence.Weekly {
+	for k := 1; k < e.Recurrence.Weekly; k++ {
 		if e.weekly(k, loc).Equal(t.Truncate(time.Second)) {
 			return true
 		}

@@ -515,8 +515,19 @@ func TestInvalid(t *testing.T) {
 			e.Recurrence = &Recurrence{Weekly: 4, Except: []time.Time{e.Start.AddDate(0, 0, 28)}}
 		}},
 		{"an exception without weekly meetings", func(c *Calendar, e *Event) {
-			e.Recurrence = &Recurrence{Except: []time.Time{e.Start}}
+			e.Recurrence = &Recurrence{Except: []time.Time{e.Start.AddDate(0, 0, 7)}}
 		}},
+		{"the first meeting excepted", func(c *Calendar, e *Event) {
+			e.Recurrence = &Recurrence{Weekly: 4, Except: []time.Time{e.Start}}
+		}},
+		{"an extra meeting on a weekly one", func(c *Calendar, e *Event) {
+			e.Recurrence = &Recurrence{Weekly: 4, Dates: []time.Time{e.Start.AddDate(0, 0, 14)}}
+		}},
+		{"the same extra meeting twice", func(c *Calendar, e *Event) {
+			d := e.Start.AddDate(0, 0, 3)
+			e.Recurrence = &Recurrence{Dates: []time.Time{d, d}}
+		}},
+		{"a javascript: URL", func(c *Calendar, e *Event) { e.URL = "javascript:alert(1)" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
