@@ -280,12 +280,11 @@ func (e *Event) isWeekly(t time.Time, loc *time.Location) bool {
 	if e.Recurrence == nil {
 		return false
 	}
-	for k := 1; k < e.Recurrence.Weekly; k++ {
-		if e.weekly(k, loc).Equal(t.Truncate(time.Second)) {
-			return true
-		}
-	}
-	return false
+	s, lt := e.Start.In(loc), t.In(loc)
+	days := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC).
+		Sub(time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour)
+	k := int(days / 7)
+	return days%7 == 0 && k >= 1 && k < e.Recurrence.Weekly && e.weekly(k, loc).Equal(t.Truncate(time.Second))
 }
 
 // validLanguage is a loose check of a BCP 47 tag: letters, digits and

@@ -556,3 +556,29 @@ func TestWriterError(t *testing.T) {
 		t.Errorf("Write to a failing writer: %v, want %v", err, errDiskFull)
 	}
 }
+
+// TestWeeklyAcrossDST: a course's meetings keep their local time, so the
+// fourth meeting of a Thursday 18:00 course that starts in CEST is at 18:00
+// CET, not 168 hours after the third.
+func TestWeeklyAcrossDST(t *testing.T) {
+	rome := mustLoad(t, "Europe/Rome")
+	start := time.Date(2026, 10, 8, 18, 0, 0, 0, rome)
+	e := Event{Start: start, End: start.Add(time.Hour), Recurrence: &Recurrence{Weekly: 8}}
+	for _, tt := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{start, false}, // the first is not "after the first"
+		{time.Date(2026, 10, 22, 18, 0, 0, 0, rome), true},
+		{time.Date(2026, 10, 29, 18, 0, 0, 0, rome), true},
+		{start.Add(3 * 7 * 24 * time.Hour), false}, // 17:00 CET
+		{time.Date(2026, 11, 26, 18, 0, 0, 0, rome), true},
+		{time.Date(2026, 12, 3, 18, 0, 0, 0, rome), false}, // a ninth
+		{time.Date(2026, 10, 28, 18, 0, 0, 0, rome), false},
+		{time.Date(2026, 10, 1, 18, 0, 0, 0, rome), false},
+	} {
+		if got := e.isWeekly(tt.at, rome); got != tt.want {
+			t.Errorf("isWeekly(%v) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}
