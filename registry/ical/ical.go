@@ -121,7 +121,8 @@ type Recurrence struct {
 	Dates []time.Time
 
 	// Except are weekly meetings that do not take place (EXDATE); each
-	// must be one of them. They still count in Weekly.
+	// must be one of them, but not the first (start the event at the
+	// next one instead). They still count in Weekly.
 	Except []time.Time
 }
 
