@@ -85,7 +85,7 @@ func step(s *session, k kind, val ...string) string {
 
 // stepButton is a labelled step.
 func stepButton(s *session, label string, k kind, val ...string) Button {
-	return Button{Label: label, Data: step(s, k, val...)}
+	return Button{Label: plainLabel(label), Data: step(s, k, val...)}
 }
 
 // abandonRow is the row that drops the booking.

@@ -171,6 +171,9 @@ func (b *Bot) bookConfirm(s *session, d *draft, sp *registry.Space, _ string) er
 	if err != nil {
 		return err
 	}
+	if d.Done == "" { // not a second press of Confirm
+		b.tellProviders(s, sp, bk, "notify.booked")
+	}
 	d.Done = bk.Code
 	s.resp.Notice = s.T("book.done_notice")
 	s.reply(Reply{Text: s.T("book.done", "Code", bk.Code, "What", locales.HTML(b.bookingText(s, sp, bk))), Edit: true,

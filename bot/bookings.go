@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
@@ -131,6 +132,11 @@ func (b *Bot) cancelDo(s *session, args []string) error {
 	}
 	s.resp.Notice = s.T("cancel.done_notice")
 	s.reply(Reply{Text: s.T("cancel.done", "Code", bk.Code), Edit: true})
+	if !bk.Cancelled.Before(s.now.Add(-time.Minute)) { // cancelled now, not before
+		if sp, err := b.db.Space(s.ctx, bk.SpaceID); err == nil {
+			b.tellProviders(s, &sp, bk, "notify.cancelled")
+		}
+	}
 	s.resp.Others = append(s.resp.Others, b.offerMessages(s, offers)...)
 	return nil
 }

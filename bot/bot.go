@@ -39,6 +39,10 @@ type Bot struct {
 	log    *slog.Logger
 	now    func() time.Time
 
+	// username is the bot's Telegram username, for the links it makes; ""
+	// in the console, which shows the line to type instead.
+	username string
+
 	parserMu      sync.Mutex
 	parserP       *intent.Parser
 	parserVersion int64          // the list version whose space names parserP knows
@@ -80,6 +84,10 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
+// SetUsername tells the bot its Telegram username (from getMe), before it
+// handles anything.
+func (b *Bot) SetUsername(name string) { b.username = name }
+
 // session is one request in the making: the user, what they may do, their
 // language, their remembered state and what to answer.
 type session struct {
@@ -107,6 +115,8 @@ type state struct {
 	Ask     *askState    `json:"ask,omitempty"`     // a question asked back, waiting for a button
 	Draft   *draft       `json:"draft,omitempty"`   // a booking in the making
 	Await   *await       `json:"await,omitempty"`   // a typed answer the bot waits for
+	Edit    *editState   `json:"edit,omitempty"`    // a provider's edit in the making
+	Apply   *applyForm   `json:"apply,omitempty"`   // an application to the list in the making
 	// LocationFor says that a shared location is awaited to run the last
 	// search around it.
 	LocationFor bool `json:"location_for_search,omitempty"`
@@ -117,6 +127,7 @@ type state struct {
 type await struct {
 	Kind  answerKind `json:"kind"`
 	Space string     `json:"space,omitempty"`
+	ID    int64      `json:"id,omitempty"` // the application or change it concerns
 }
 
 // Handle answers one request. It never fails: trouble becomes a kind message

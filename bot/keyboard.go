@@ -37,13 +37,20 @@ var (
 	aInt     = arg{"number", 19, isNumber}
 	aCode    = arg{"code", 6, isCode}
 	aWord    = arg{"word", 16, isWord} // one of a closed set, checked by the handler
+	aPart    = arg{"part", 10, isWord} // a part of a listing, beside a space id
+	aSmall   = arg{"small", 3, isNumber} // a small count or index, beside a space id
 	aService = arg{"service", 16, isWord}
 )
 
 // button is a button with its data built from a kind and its arguments.
+// Telegram shows a label as plain text: the localizer's HTML (an escaped
+// "&" in a space's name, a tag) is turned back into what a person reads.
 func button(label string, k kind, args ...string) Button {
-	return Button{Label: label, Data: data(k, args...)}
+	return Button{Label: plainLabel(label), Data: data(k, args...)}
 }
+
+// plainLabel turns a message's HTML into the plain text of a button.
+func plainLabel(s string) string { return stripHTML(s) }
 
 // data builds the data of a button.
 func data(k kind, args ...string) string {

@@ -46,6 +46,18 @@ func TestEveryMessageExists(t *testing.T) {
 			want["cmd."+c.en] = true
 		}
 	}
+	for _, id := range applyQuestions {
+		want[id] = true
+	}
+	for _, st := range []registry.Status{registry.Pending, registry.Approved, registry.Suspended} {
+		want["status."+string(st)] = true
+	}
+	for _, f := range append(registry.FieldNames(), "coordinates", "price_day_eur", "price_half_day_eur", "id") {
+		want["field."+f] = true
+	}
+	for _, l := range locales.Languages {
+		want["language."+l] = true
+	}
 	for _, a := range registry.Actions {
 		want["action."+a] = true
 	}

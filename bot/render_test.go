@@ -80,6 +80,8 @@ func longest(a arg) string {
 		return "2026-12-31"
 	case aInt.name:
 		return "9223372036854775807"
+	case aSmall.name:
+		return "999"
 	case aCode.name:
 		return "ACDEFG"
 	}

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"github.com/comune-seregno/coworkbot/bot/intent"
 )
 
@@ -55,6 +57,22 @@ var commands = []commandRoute{
 	{"lingua", "language", (*Bot).language, anyone, true},
 	{"aiuto", "help", (*Bot).help, anyone, true},
 	{"annulla", "cancel", (*Bot).cancelCommand, anyone, false},
+	{"candidatura", "apply", (*Bot).applyCommand, anyone, true},
+
+	// Providers of a space.
+	{"miospazio", "myspace", (*Bot).mySpace, provider, true},
+	{"chiusura", "closure", (*Bot).closureCommand, provider, true},
+	{"agenda", "schedule", (*Bot).agendaCommand, provider, true},
+
+	// The comune's staff.
+	{"comune", "staff", (*Bot).staffPanel, staff, true},
+	{"approva", "approve", (*Bot).approveCommand, staff, true},
+	{"rifiuta", "reject", (*Bot).rejectCommand, staff, true},
+	{"sospendi", "suspend", (*Bot).suspendCommand, staff, true},
+	{"riattiva", "reinstate", (*Bot).reinstateCommand, staff, true},
+	{"invita", "invite", (*Bot).inviteCommand, staff, true},
+	{"aggiungistaff", "addstaff", (*Bot).addStaffCommand, staff, false},
+	{"rimuovistaff", "removestaff", (*Bot).removeStaffCommand, staff, false},
 }
 
 // The kinds of button.
@@ -85,6 +103,30 @@ const (
 	kOfferTake    kind = "wa"   // take a place offered
 	kOfferPass    kind = "wd"   // pass it on
 	kNoop         kind = "n"    // a label that does nothing (a closed day)
+
+	kApplyStep    kind = "ap" // the application form: skip, next, send, stop
+	kApplyService kind = "as" // … a service toggles
+
+	kMine          kind = "my" // a provider's listing
+	kMineEdit      kind = "me" // … open a part for editing
+	kMineService   kind = "ms" // … a service of the edit toggles, go sends the choice for review
+	kMineHoursOK   kind = "mh" // … confirm the hours read from words
+	kMineRoom      kind = "mr" // … a room's price, by its place in the list shown
+	kMineMute      kind = "mm" // … booking notifications off or on
+	kClosureRemove kind = "cr" // … reopen a closure
+	kAgenda        kind = "ag" // … the bookings, from a day offset
+
+	kPanel         kind = "sp" // the staff panel: a section
+	kStaffList     kind = "sl" // … the list, from an offset
+	kStaffSpace    kind = "ss" // … a space as the staff manage it
+	kAppApprove    kind = "aa" // … admit an application
+	kAppReject     kind = "ar" // … reject it (asks the reason)
+	kChangeApprove kind = "ca" // … approve a provider's change
+	kChangeReject  kind = "cj" // … reject it (asks the reason)
+	kSuspend       kind = "su" // … suspend a space (asks the reason)
+	kReinstate     kind = "re" // … reinstate it
+	kInvite        kind = "in" // … a one-time link to become its provider
+	kStaffRemove   kind = "sr" // … take someone off the staff
 )
 
 // buttonRoute is what a kind of button does, the arguments its data carries
@@ -98,6 +140,17 @@ type buttonRoute struct {
 }
 
 func on(h buttonHandler, args ...arg) buttonRoute { return buttonRoute{h: h, args: args, space: -1} }
+
+// forProvider is a button for the provider of the space its first argument
+// names (or staff).
+func forProvider(h buttonHandler, args ...arg) buttonRoute {
+	return buttonRoute{h: h, args: args, who: provider, space: 0}
+}
+
+// forStaff is a button for the staff.
+func forStaff(h buttonHandler, args ...arg) buttonRoute {
+	return buttonRoute{h: h, args: args, who: staff, space: -1}
+}
 
 var buttons map[kind]buttonRoute
 
@@ -129,6 +182,32 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kOfferTake:    on((*Bot).offerTake, aInt),
 		kOfferPass:    on((*Bot).offerPass, aInt),
 		kNoop:         on((*Bot).noop),
+
+		kApplyStep:    on((*Bot).applyStep, aWord),
+		kApplyService: on((*Bot).applyService, aService),
+
+		kMine:          forProvider((*Bot).mineButton, aSpace),
+		kMineEdit:      forProvider((*Bot).mineEdit, aSpace, aPart),
+		kMineHoursOK:   forProvider((*Bot).mineHoursOK, aSpace),
+		kMineMute:      forProvider((*Bot).mineMute, aSpace),
+		kAgenda:        forProvider((*Bot).agendaButton, aSpace, aSmall),
+		// These act on the space of the edit in the making (the state names
+		// it, and the registry checks it again).
+		kMineService: {h: (*Bot).mineService, args: []arg{aService}, who: provider, space: -1},
+		kMineRoom:    {h: (*Bot).mineRoom, args: []arg{aSmall}, who: provider, space: -1},
+		kClosureRemove: {h: (*Bot).closureRemove, args: []arg{aInt}, who: provider, space: -1}, // the registry checks whose closure it is
+
+		kPanel:         forStaff((*Bot).panelButton, aWord),
+		kStaffList:     forStaff((*Bot).staffListButton, aInt),
+		kStaffSpace:    forStaff((*Bot).staffSpace, aSpace),
+		kAppApprove:    forStaff((*Bot).appApproveButton, aInt),
+		kAppReject:     forStaff((*Bot).appRejectButton, aInt),
+		kChangeApprove: forStaff((*Bot).changeApproveButton, aInt),
+		kChangeReject:  forStaff((*Bot).changeRejectButton, aInt),
+		kSuspend:       forStaff((*Bot).suspendButton, aSpace),
+		kReinstate:     forStaff((*Bot).reinstateButton, aSpace),
+		kInvite:        forStaff((*Bot).inviteButton, aSpace),
+		kStaffRemove:   forStaff((*Bot).staffRemoveButton, aInt),
 	}
 }
 
@@ -164,24 +243,67 @@ type payloadRoute struct {
 }
 
 var payloads = []payloadRoute{
-	{"space_", (*Bot).detailsPayload, anyone},
+	{PayloadSpace + "_", (*Bot).detailsPayload, anyone},
+	{PayloadInvite + "_", (*Bot).acceptInvitation, anyone},
 }
 
 // answerKind names what typed answer the bot is waiting for.
 type answerKind string
 
 const (
-	answerDesks answerKind = "desks" // how many desks, in the booking flow
+	answerDesks             answerKind = "desks"       // how many desks, in the booking flow
+	answerApply             answerKind = "apply"       // the application form's current question
+	answerMineDesks         answerKind = "mine_desks"  // a provider's edits: the desks
+	answerMineHours         answerKind = "mine_hours"  // … the opening hours, in words
+	answerMinePriceDay      answerKind = "mine_day"    // … the price of a day
+	answerMinePriceHalf     answerKind = "mine_half"   // … of half a day
+	answerMineRoomPrice     answerKind = "mine_room"   // … of an hour in a room
+	answerMinePhone         answerKind = "mine_phone"  // … the contacts
+	answerMineEmail         answerKind = "mine_email"  //
+	answerMineWebsite       answerKind = "mine_web"    //
+	answerMineDescIT        answerKind = "mine_descit" // … the descriptions
+	answerMineDescEN        answerKind = "mine_descen" //
+	answerMineName          answerKind = "mine_name"   // … the name, for review
+	answerMineAddress       answerKind = "mine_addr"   // … the address, for review
+	answerMineLocation      answerKind = "mine_loc"    // … the location, typed or shared, for review
+	answerClosure           answerKind = "closure"     // the days of a closure
+	answerRejectApplication answerKind = "reject_app"  // the staff's reason for rejecting an application
+	answerRejectChange      answerKind = "reject_chg"  // … a provider's change
+	answerSuspend           answerKind = "suspend"     // … suspending a space
 )
 
-// answerRoute is how a typed answer is taken.
+// answerRoute is how a typed answer is taken, and, for a question a shared
+// location answers, how that is taken.
 type answerRoute struct {
 	h   answerHandler
 	who role
+	loc func(b *Bot, s *session, p orb.Point) error
 }
 
-var answers = map[answerKind]answerRoute{
-	answerDesks: {(*Bot).typedDesks, anyone},
+var answers map[answerKind]answerRoute
+
+func init() {
+	answers = map[answerKind]answerRoute{
+		answerDesks:             {h: (*Bot).typedDesks},
+		answerApply:             {h: (*Bot).typedApply, loc: (*Bot).applyLocation},
+		answerMineDesks:         {h: (*Bot).typedMineDesks, who: provider},
+		answerMineHours:         {h: (*Bot).typedMineHours, who: provider},
+		answerMinePriceDay:      {h: (*Bot).typedMinePriceDay, who: provider},
+		answerMinePriceHalf:     {h: (*Bot).typedMinePriceHalf, who: provider},
+		answerMineRoomPrice:     {h: (*Bot).typedMineRoomPrice, who: provider},
+		answerMinePhone:         {h: (*Bot).typedMinePhone, who: provider},
+		answerMineEmail:         {h: (*Bot).typedMineEmail, who: provider},
+		answerMineWebsite:       {h: (*Bot).typedMineWebsite, who: provider},
+		answerMineDescIT:        {h: (*Bot).typedMineDescIT, who: provider},
+		answerMineDescEN:        {h: (*Bot).typedMineDescEN, who: provider},
+		answerMineName:          {h: (*Bot).typedMineName, who: provider},
+		answerMineAddress:       {h: (*Bot).typedMineAddress, who: provider},
+		answerMineLocation:      {h: (*Bot).typedMineLocation, who: provider, loc: (*Bot).sharedMineLocation},
+		answerClosure:           {h: (*Bot).typedClosure, who: provider},
+		answerRejectApplication: {h: (*Bot).typedRejectApplication, who: staff},
+		answerRejectChange:      {h: (*Bot).typedRejectChange, who: staff},
+		answerSuspend:           {h: (*Bot).typedSuspend, who: staff},
+	}
 }
 
 // route sends a request to its handler, once it has checked that the person
@@ -205,6 +327,11 @@ func (b *Bot) route(s *session) error {
 		}
 		return r.h(b, s, args)
 	case in.Location != nil:
+		if a := s.st.Await; a != nil {
+			if r, ok := answers[a.Kind]; ok && r.loc != nil && s.may(r.who, a.Space) {
+				return r.loc(b, s, *in.Location)
+			}
+		}
 		return b.onLocation(s)
 	}
 	text := strings.TrimSpace(in.Text)

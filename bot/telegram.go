@@ -87,6 +87,7 @@ func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, er
 			poll.Client = pollClient
 			t.poll = &poll
 			t.log.Info("connected", "bot", api.Self.UserName, "endpoint", cfg.Endpoint)
+			b.SetUsername(api.Self.UserName)
 			return t, nil
 		}
 		var apiErr *tgbotapi.Error

@@ -79,6 +79,7 @@ func (b *Bot) offerTake(s *session, args []string) error {
 		return err
 	}
 	s.reply(Reply{Text: s.T("book.done", "Code", bk.Code, "What", locales.HTML(b.bookingText(s, &sp, bk))), Edit: true})
+	b.tellProviders(s, &sp, bk, "notify.booked")
 	return nil
 }
 

@@ -38,6 +38,14 @@ func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, []Boo
 		if err != nil {
 			return err
 		}
+		// The same days closed twice (a message sent again) are one closure.
+		err = tx.QueryRowContext(ctx, `SELECT id FROM closures WHERE space_id = ? AND first_day = ? AND last_day = ?`,
+			c.SpaceID, first, last).Scan(&c.ID)
+		if err == nil {
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO closures (space_id, first_day, last_day, note, created_at) VALUES (?, ?, ?, ?, ?)`,
 			c.SpaceID, first, last, c.Note, d.now().Unix())
 		if err != nil {

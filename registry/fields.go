@@ -160,3 +160,23 @@ func cloneSpace(s Space) Space {
 	s.Description = maps.Clone(s.Description)
 	return s
 }
+
+// SetField sets a field of a space from its JSON value (as a Change holds
+// it).
+func SetField(s *Space, name, raw string) error {
+	f, ok := fieldNamed(name)
+	if !ok {
+		return fmt.Errorf("field %q: %w", name, ErrInvalid)
+	}
+	return f.set(s, []byte(raw))
+}
+
+// FieldNames lists every field of a listing, in the order they are
+// reported.
+func FieldNames() []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.name
+	}
+	return out
+}
