@@ -1,7 +1,6 @@
 package telegramtest
 
 import (
-	"context"
 	"encoding/json"
 	"net/url"
 	"regexp"
@@ -31,10 +30,7 @@ type commandKey struct {
 	lang  string
 }
 
-var (
-	commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
-	scopeTypes  = []string{"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member"}
-)
+var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
 // Commands returns the commands set for the default scope and a language
 // code; the empty code is the list for users without a dedicated one.
@@ -58,45 +54,135 @@ func (s *Server) CommandsFor(scope CommandScope, languageCode string) []Command 
 	return append([]Command{}, s.commands[key]...)
 }
 
+// CommandsSeenBy returns the commands u sees in the menu of its private
+// chat with the bot: the first list set among, in order, the scope of that
+// chat, all private chats and the default scope, each first for u's
+// language and then for every language (core.telegram.org/bots/api#determining-list-of-commands).
+func (s *Server) CommandsSeenBy(u User) []Command {
+	return s.firstCommands(languageOf(u), []CommandScope{
+		{Type: "chat", ChatID: u.ID},
+		{Type: "all_private_chats"},
+		{Type: "default"},
+	})
+}
+
+// GroupCommandsSeenBy returns the commands u sees in the menu of a group,
+// as an administrator of it or not, by the same rule as CommandsSeenBy with
+// the scopes of groups: chat_member, chat_administrators, chat,
+// all_chat_administrators, all_group_chats, default.
+func (s *Server) GroupCommandsSeenBy(u User, groupID int64, admin bool) []Command {
+	scopes := []CommandScope{{Type: "chat_member", ChatID: groupID, UserID: u.ID}}
+	if admin {
+		scopes = append(scopes, CommandScope{Type: "chat_administrators", ChatID: groupID})
+	}
+	scopes = append(scopes, CommandScope{Type: "chat", ChatID: groupID})
+	if admin {
+		scopes = append(scopes, CommandScope{Type: "all_chat_administrators"})
+	}
+	scopes = append(scopes, CommandScope{Type: "all_group_chats"}, CommandScope{Type: "default"})
+	return s.firstCommands(languageOf(u), scopes)
+}
+
+func (s *Server) firstCommands(lang string, scopes []CommandScope) []Command {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sc := range scopes {
+		chatID := ""
+		if sc.ChatID != 0 {
+			chatID = strconv.FormatInt(sc.ChatID, 10)
+		}
+		key := scopeKey(sc.Type, chatID, sc.UserID)
+		if lang != "" {
+			if list := s.commands[commandKey{scope: key, lang: lang}]; len(list) > 0 {
+				return append([]Command{}, list...)
+			}
+		}
+		if list := s.commands[commandKey{scope: key}]; len(list) > 0 {
+			return append([]Command{}, list...)
+		}
+	}
+	return []Command{}
+}
+
+// languageOf is the two-letter language of a user's IETF language tag
+// ("it" for "it-IT").
+func languageOf(u User) string {
+	lang, _, _ := strings.Cut(strings.ToLower(u.LanguageCode), "-")
+	return lang
+}
+
 func scopeKey(typ, chatID string, userID int64) string {
 	return typ + "|" + chatID + "|" + strconv.FormatInt(userID, 10)
 }
 
-// commandKeyParam reads scope and language_code.
+// commandKeyParam reads scope and language_code, with the descriptions of
+// the Bot API server (get_bot_command_scope) and of tdlib
+// (BotCommandScope.cpp, validate_bot_language_code).
 func commandKeyParam(p url.Values) (commandKey, *apiError) {
-	var sc wireScope
+	const prefix = "can't parse BotCommandScope: "
+	sc := wireScope{Type: "default"}
 	if raw := p.Get("scope"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &sc); err != nil {
+		if !json.Valid([]byte(raw)) {
 			return commandKey{}, badRequest("can't parse BotCommandScope JSON object")
 		}
-	}
-	if sc.Type == "" {
-		sc.Type = "default"
-	}
-	known := false
-	for _, t := range scopeTypes {
-		known = known || t == sc.Type
-	}
-	if !known {
-		return commandKey{}, badRequest("unsupported scope type %q", sc.Type)
-	}
-	chatID := ""
-	if len(sc.ChatID) > 0 {
-		var str string
-		if err := json.Unmarshal(sc.ChatID, &str); err == nil {
-			chatID = strconv.Quote(str)
-		} else {
-			chatID = strings.TrimSpace(string(sc.ChatID))
+		var fields map[string]json.RawMessage
+		if json.Unmarshal([]byte(raw), &fields) != nil || fields == nil {
+			return commandKey{}, badRequest(prefix + "BotCommandScope must be an Object")
+		}
+		var aerr *apiError
+		if sc.Type, aerr = requiredString(fields, "type", prefix); aerr != nil {
+			return commandKey{}, aerr
+		}
+		switch sc.Type {
+		case "default", "all_private_chats", "all_group_chats", "all_chat_administrators":
+		case "chat", "chat_administrators", "chat_member":
+			chatID, aerr := requiredString(fields, "chat_id", prefix)
+			if aerr != nil {
+				return commandKey{}, aerr
+			}
+			if chatID == "" {
+				return commandKey{}, badRequest(prefix + "Empty chat_id specified")
+			}
+			id, err := strconv.ParseInt(chatID, 10, 64)
+			if err != nil || id == 0 {
+				// An @username: the fake knows no public chats.
+				return commandKey{}, badRequest("chat not found")
+			}
+			if id > 0 && sc.Type != "chat" {
+				return commandKey{}, badRequest("can't use specified scope in private chats")
+			}
+			sc.ChatID = json.RawMessage(strconv.FormatInt(id, 10))
+			if sc.Type == "chat_member" {
+				user, aerr := requiredString(fields, "user_id", prefix)
+				if aerr != nil {
+					return commandKey{}, aerr
+				}
+				if sc.UserID, err = strconv.ParseInt(user, 10, 64); err != nil || sc.UserID <= 0 {
+					return commandKey{}, badRequest(prefix + "Invalid user_id specified")
+				}
+			}
+		default:
+			return commandKey{}, badRequest(prefix + "Unsupported type specified")
 		}
 	}
 	lang := p.Get("language_code")
-	if lang != "" && (len(lang) != 2 || strings.ToLower(lang) != lang) {
-		return commandKey{}, badRequest("invalid language code specified")
+	if aerr := checkLanguageCode(lang); aerr != nil {
+		return commandKey{}, aerr
 	}
-	return commandKey{scope: scopeKey(sc.Type, chatID, sc.UserID), lang: lang}, nil
+	return commandKey{scope: scopeKey(sc.Type, string(sc.ChatID), sc.UserID), lang: lang}, nil
 }
 
-func (s *Server) setMyCommands(_ context.Context, p url.Values) (any, *apiError) {
+// checkLanguageCode accepts the empty code or two lower-case letters, as
+// tdlib's validate_bot_language_code does.
+func checkLanguageCode(lang string) *apiError {
+	if lang != "" && (len(lang) != 2 || lang[0] < 'a' || lang[0] > 'z' || lang[1] < 'a' || lang[1] > 'z') {
+		return badRequest("invalid language code specified")
+	}
+	return nil
+}
+
+func (s *Server) setMyCommands(r *request) (any, *apiError) {
+	p := r.params
 	key, aerr := commandKeyParam(p)
 	if aerr != nil {
 		return nil, aerr
@@ -113,11 +199,21 @@ func (s *Server) setMyCommands(_ context.Context, p url.Values) (any, *apiError)
 	}
 	list := make([]Command, 0, len(cmds))
 	for _, c := range cmds {
-		if !commandName.MatchString(c.Command) {
+		// tdlib's set_commands trims both and drops a leading slash; the
+		// servers check the name.
+		c.Command = strings.TrimPrefix(strings.TrimSpace(c.Command), "/")
+		c.Description = strings.TrimSpace(c.Description)
+		switch n := utf8.RuneCountInString(c.Description); {
+		case c.Command == "":
+			return nil, badRequest("command must be non-empty")
+		case utf8.RuneCountInString(c.Command) > 32:
+			return nil, badRequest("command length must not exceed 32")
+		case !commandName.MatchString(c.Command):
 			return nil, badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(c.Description)); n == 0 || n > 256 {
-			return nil, badRequest("command description is empty or too long")
+		case n == 0:
+			return nil, badRequest("command description must be non-empty")
+		case n > 256:
+			return nil, badRequest("command description length must not exceed 256")
 		}
 		list = append(list, Command(c))
 	}
@@ -132,8 +228,8 @@ func (s *Server) setMyCommands(_ context.Context, p url.Values) (any, *apiError)
 	return true, nil
 }
 
-func (s *Server) getMyCommands(_ context.Context, p url.Values) (any, *apiError) {
-	key, aerr := commandKeyParam(p)
+func (s *Server) getMyCommands(r *request) (any, *apiError) {
+	key, aerr := commandKeyParam(r.params)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -146,8 +242,8 @@ func (s *Server) getMyCommands(_ context.Context, p url.Values) (any, *apiError)
 	return out, nil
 }
 
-func (s *Server) deleteMyCommands(_ context.Context, p url.Values) (any, *apiError) {
-	key, aerr := commandKeyParam(p)
+func (s *Server) deleteMyCommands(r *request) (any, *apiError) {
+	key, aerr := commandKeyParam(r.params)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -161,7 +257,8 @@ func (s *Server) deleteMyCommands(_ context.Context, p url.Values) (any, *apiErr
 // Webhooks: the bot polls, so the fake only keeps the URL to refuse
 // getUpdates while one is set, as Telegram does.
 
-func (s *Server) setWebhook(_ context.Context, p url.Values) (any, *apiError) {
+func (s *Server) setWebhook(r *request) (any, *apiError) {
+	p := r.params
 	hook := p.Get("url")
 	if hook != "" {
 		u, err := url.Parse(hook)
@@ -175,22 +272,22 @@ func (s *Server) setWebhook(_ context.Context, p url.Values) (any, *apiError) {
 	if boolParam(p, "drop_pending_updates") {
 		s.pending = nil
 	}
-	s.notifyLocked()
+	s.notifyUpdatesLocked()
 	return true, nil
 }
 
-func (s *Server) deleteWebhook(_ context.Context, p url.Values) (any, *apiError) {
+func (s *Server) deleteWebhook(r *request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.webhookURL = ""
-	if boolParam(p, "drop_pending_updates") {
+	if boolParam(r.params, "drop_pending_updates") {
 		s.pending = nil
 	}
-	s.notifyLocked()
+	s.notifyUpdatesLocked()
 	return true, nil
 }
 
-func (s *Server) getWebhookInfo(context.Context, url.Values) (any, *apiError) {
+func (s *Server) getWebhookInfo(*request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return wireWebhookInfo{URL: s.webhookURL, PendingUpdateCount: len(s.pending), AllowedUpdates: s.allowed}, nil

@@ -9,252 +9,383 @@ import (
 	"unicode/utf8"
 )
 
-// entityTypes maps the tags of Telegram's HTML subset to the types of the
-// entities they make.
-var entityTypes = map[string]string{
-	"b": "bold", "strong": "bold",
-	"i": "italic", "em": "italic",
-	"u": "underline", "ins": "underline",
-	"s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-	"tg-spoiler": "spoiler", "span": "spoiler",
-	"a":          "text_link",
-	"code":       "code",
-	"pre":        "pre",
-	"blockquote": "blockquote",
-	"tg-emoji":   "custom_emoji",
+// ParseHTML parses text in Telegram's HTML style as Telegram does and
+// returns the text the user reads and its entities, with offsets in UTF-16
+// code units as in the Bot API. Tests use it to play a user who formats a
+// message (SendFormatted) without counting offsets by hand.
+func ParseHTML(text string) (string, []Entity, error) {
+	plain, entities, err := parseHTML(text)
+	return plain, fromWire(entities), err
+}
+
+// supportedTags are the tags of Telegram's HTML style.
+var supportedTags = map[string]bool{
+	"a": true, "b": true, "strong": true, "i": true, "em": true, "s": true, "strike": true, "del": true,
+	"u": true, "ins": true, "tg-spoiler": true, "tg-emoji": true, "tg-time": true, "span": true,
+	"pre": true, "code": true, "blockquote": true,
 }
 
 // openTag is a start tag waiting for its end tag.
 type openTag struct {
-	name  string
-	kind  string
-	start int // UTF-16 offset in the parsed text
-	url   string
-	lang  string
-	inPre bool
+	name     string
+	argument string
+	offset   int // UTF-16 offset in the parsed text
+	begin    int // byte offset in the parsed text
 }
 
-// parseHTML parses text in Telegram's HTML style and returns the text the
-// user reads and its entities, with offsets in UTF-16 code units as in the
-// Bot API. It is stricter than Telegram in one place: a bare "&" is an
-// error rather than a literal ampersand, so that the bot always escapes.
+// parseHTML is a port of tdlib's parse_html (td/telegram/MessageEntity.cpp),
+// error messages included: unknown entities and a bare "&" are literal
+// text, as in Telegram, and an entity that covers nothing is dropped.
 func parseHTML(text string) (string, []wireEntity, error) {
+	at := func(i int) byte {
+		if i < len(text) {
+			return text[i]
+		}
+		return 0
+	}
 	var out strings.Builder
-	var stack []*openTag
+	var stack []openTag
 	var entities []wireEntity
-	pos := 0 // UTF-16 length of out
+	offset := 0 // UTF-16 length of out
 
-	for i := 0; i < len(text); {
-		switch text[i] {
-		case '<':
-			if strings.HasPrefix(text[i:], "</") {
-				end := strings.IndexByte(text[i:], '>')
-				if end < 0 {
-					return "", nil, fmt.Errorf("Unclosed end tag at byte offset %d", i)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '&' {
+			if r, next := decodeHTMLEntity(text, i); r != 0 {
+				if r >= 0xd800 && r <= 0xdfff {
+					return "", nil, fmt.Errorf("Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units")
 				}
-				name := strings.ToLower(strings.TrimSpace(text[i+2 : i+end]))
-				if len(stack) == 0 {
-					return "", nil, fmt.Errorf("Unexpected end tag at byte offset %d", i)
-				}
-				top := stack[len(stack)-1]
-				if name != top.name {
-					return "", nil, fmt.Errorf("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, top.name, name)
-				}
-				stack = stack[:len(stack)-1]
-				switch {
-				case top.name == "code" && top.inPre:
-					// <pre><code class="language-x"> is one pre entity.
-					if top.lang != "" {
-						stack[len(stack)-1].lang = top.lang
-					}
-				case pos > top.start && !(top.kind == "text_link" && top.url == ""):
-					entities = append(entities, wireEntity{Type: top.kind, Offset: top.start, Length: pos - top.start, URL: top.url, Language: top.lang})
-				}
-				i += end + 1
+				out.WriteRune(r)
+				offset += utf16.RuneLen(r)
+				i = next - 1
 				continue
 			}
-			tag, next, err := parseStartTag(text, i)
-			if err != nil {
-				return "", nil, err
-			}
-			tag.start = pos
-			tag.inPre = tag.name == "code" && len(stack) > 0 && stack[len(stack)-1].name == "pre"
-			stack = append(stack, tag)
-			i = next
-		case '&':
-			r, n, err := decodeEntity(text, i)
-			if err != nil {
-				return "", nil, err
-			}
-			out.WriteRune(r)
-			pos += utf16.RuneLen(r)
-			i += n
-		default:
+		}
+		if c != '<' {
 			r, n := utf8.DecodeRuneInString(text[i:])
 			out.WriteString(text[i : i+n])
-			pos += max(utf16.RuneLen(r), 1)
-			i += n
+			offset += max(utf16.RuneLen(r), 1)
+			i += n - 1
+			continue
 		}
+
+		begin := i
+		i++
+		if at(i) != '/' {
+			// A start tag.
+			for at(i) != 0 && !isSpace(at(i)) && at(i) != '>' {
+				i++
+			}
+			if at(i) == 0 {
+				return "", nil, fmt.Errorf("Unclosed start tag at byte offset %d", begin)
+			}
+			name := strings.ToLower(text[begin+1 : i])
+			if !supportedTags[name] {
+				return "", nil, fmt.Errorf("Unsupported start tag \"%s\" at byte offset %d", name, begin)
+			}
+			argument := ""
+			for at(i) != '>' {
+				for at(i) != 0 && isSpace(at(i)) {
+					i++
+				}
+				if at(i) == '>' {
+					break
+				}
+				attrBegin := i
+				for at(i) != 0 && !isSpace(at(i)) && !strings.ContainsRune("=>/\"'", rune(at(i))) {
+					i++
+				}
+				attr := text[attrBegin:i]
+				if attr == "" {
+					return "", nil, fmt.Errorf("Empty attribute name in the tag \"%s\" at byte offset %d", name, begin)
+				}
+				for at(i) != 0 && isSpace(at(i)) {
+					i++
+				}
+				if at(i) != '=' {
+					if at(i) == 0 {
+						return "", nil, fmt.Errorf("Unclosed start tag \"%s\" at byte offset %d", name, begin)
+					}
+					if name == "blockquote" && attr == "expandable" {
+						argument = "1"
+					}
+					continue
+				}
+				i++
+				for at(i) != 0 && isSpace(at(i)) {
+					i++
+				}
+				if at(i) == 0 {
+					return "", nil, fmt.Errorf("Unclosed start tag \"%s\" at byte offset %d", name, begin)
+				}
+				var value string
+				if q := at(i); q != '\'' && q != '"' {
+					// A name token: letters, digits, periods and hyphens,
+					// not case sensitive.
+					tokenBegin := i
+					for isAlnum(at(i)) || at(i) == '.' || at(i) == '-' {
+						i++
+					}
+					value = strings.ToLower(text[tokenBegin:i])
+					if !isSpace(at(i)) && at(i) != '>' {
+						return "", nil, fmt.Errorf("Unexpected end of name token at byte offset %d", tokenBegin)
+					}
+				} else {
+					// A string literal.
+					i++
+					var b strings.Builder
+					for at(i) != q && at(i) != 0 {
+						if at(i) == '&' {
+							if r, next := decodeHTMLEntity(text, i); r != 0 {
+								b.WriteRune(r)
+								i = next
+								continue
+							}
+						}
+						b.WriteByte(text[i])
+						i++
+					}
+					if at(i) == q {
+						i++
+					}
+					value = b.String()
+				}
+				if at(i) == 0 {
+					return "", nil, fmt.Errorf("Unclosed start tag at byte offset %d", begin)
+				}
+				switch {
+				case name == "a" && attr == "href":
+					argument = value
+				case name == "code" && attr == "class" && strings.HasPrefix(value, "language-"):
+					argument = value[len("language-"):]
+				case name == "span" && attr == "class" && strings.HasPrefix(value, "tg-"):
+					argument = value[len("tg-"):]
+				case name == "tg-emoji" && attr == "emoji-id":
+					argument = value
+				case name == "blockquote" && attr == "expandable":
+					argument = "1"
+				}
+			}
+			if name == "span" && argument != "spoiler" {
+				return "", nil, fmt.Errorf("Tag \"span\" must have class \"tg-spoiler\" at byte offset %d", begin)
+			}
+			stack = append(stack, openTag{name: name, argument: argument, offset: offset, begin: out.Len()})
+			continue
+		}
+
+		// An end tag.
+		if len(stack) == 0 {
+			return "", nil, fmt.Errorf("Unexpected end tag at byte offset %d", begin)
+		}
+		for at(i) != 0 && !isSpace(at(i)) && at(i) != '>' {
+			i++
+		}
+		endName := strings.ToLower(text[begin+2 : i])
+		for at(i) != 0 && isSpace(at(i)) {
+			i++
+		}
+		if at(i) != '>' {
+			return "", nil, fmt.Errorf("Unclosed end tag at byte offset %d", begin)
+		}
+		top := stack[len(stack)-1]
+		if endName != "" && endName != top.name {
+			return "", nil, fmt.Errorf("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", begin, top.name, endName)
+		}
+		stack = stack[:len(stack)-1]
+		if offset <= top.offset {
+			continue
+		}
+		e := wireEntity{Offset: top.offset, Length: offset - top.offset}
+		last := func() *wireEntity {
+			if n := len(entities); n > 0 && entities[n-1].Offset == e.Offset && entities[n-1].Length == e.Length {
+				return &entities[n-1]
+			}
+			return nil
+		}
+		switch top.name {
+		case "i", "em":
+			e.Type = "italic"
+		case "b", "strong":
+			e.Type = "bold"
+		case "s", "strike", "del":
+			e.Type = "strikethrough"
+		case "u", "ins":
+			e.Type = "underline"
+		case "tg-spoiler", "span":
+			e.Type = "spoiler"
+		case "tg-emoji":
+			id, err := strconv.ParseInt(top.argument, 10, 64)
+			if err != nil || id == 0 {
+				return "", nil, fmt.Errorf("Invalid custom emoji identifier specified")
+			}
+			e.Type, e.CustomEmojiID = "custom_emoji", top.argument
+		case "tg-time":
+			// A formatted date; the fake keeps its text and drops it.
+			continue
+		case "a":
+			link := top.argument
+			if link == "" {
+				link = out.String()[top.begin:]
+			}
+			normalized, ok := normalizeLink(link)
+			if !ok {
+				continue
+			}
+			e.Type, e.URL = "text_link", normalized
+		case "pre":
+			if l := last(); l != nil && l.Type == "code" && l.Language != "" {
+				l.Type = "pre"
+				continue
+			}
+			e.Type = "pre"
+		case "code":
+			if l := last(); l != nil && l.Type == "pre" && top.argument != "" {
+				l.Language = top.argument
+				continue
+			}
+			e.Type, e.Language = "code", top.argument
+		case "blockquote":
+			e.Type = "blockquote"
+			if top.argument != "" {
+				e.Type = "expandable_blockquote"
+			}
+		}
+		entities = append(entities, e)
 	}
 	if len(stack) > 0 {
 		return "", nil, fmt.Errorf("Can't find end tag corresponding to start tag \"%s\"", stack[len(stack)-1].name)
 	}
+	for i := range entities {
+		if entities[i].Type == "code" {
+			entities[i].Language = ""
+		}
+	}
+	sortEntities(entities)
+	return out.String(), entities, nil
+}
+
+// sortEntities orders entities by offset, longer first, as tdlib does.
+func sortEntities(entities []wireEntity) {
 	slices.SortStableFunc(entities, func(a, b wireEntity) int {
 		if a.Offset != b.Offset {
 			return a.Offset - b.Offset
 		}
 		return b.Length - a.Length
 	})
-	return out.String(), entities, nil
 }
 
-// parseStartTag parses the start tag at text[at] and returns it with the
-// offset just past its '>'.
-func parseStartTag(text string, at int) (*openTag, int, error) {
-	j := at + 1
-	for j < len(text) && isNameByte(text[j]) {
-		j++
+// decodeHTMLEntity decodes the character reference at text[at], which is
+// '&', as tdlib's decode_html_entity does: &lt; &gt; &amp; &quot; and
+// numeric references, the semicolon optional. It returns 0 for anything
+// else, which is then literal text, and the offset just past the reference.
+func decodeHTMLEntity(text string, at int) (rune, int) {
+	byteAt := func(i int) byte {
+		if i < len(text) {
+			return text[i]
+		}
+		return 0
 	}
-	name := strings.ToLower(text[at+1 : j])
-	kind, ok := entityTypes[name]
-	if !ok {
-		return nil, 0, fmt.Errorf("Unsupported start tag \"%s\" at byte offset %d", name, at)
-	}
-	tag := &openTag{name: name, kind: kind}
-	attrs := map[string]string{}
-	for {
-		for j < len(text) && isSpace(text[j]) {
-			j++
-		}
-		if j >= len(text) {
-			return nil, 0, fmt.Errorf("Unclosed start tag at byte offset %d", at)
-		}
-		if text[j] == '>' {
-			j++
-			break
-		}
-		k := j
-		for j < len(text) && isNameByte(text[j]) {
-			j++
-		}
-		if k == j {
-			return nil, 0, fmt.Errorf("Empty attribute name in the tag \"%s\" at byte offset %d", name, k)
-		}
-		attr := strings.ToLower(text[k:j])
-		for j < len(text) && isSpace(text[j]) {
-			j++
-		}
-		if j >= len(text) || text[j] != '=' {
-			attrs[attr] = ""
-			continue
-		}
-		j++
-		for j < len(text) && isSpace(text[j]) {
-			j++
-		}
-		if j >= len(text) {
-			return nil, 0, fmt.Errorf("Unclosed start tag at byte offset %d", at)
-		}
-		var raw string
-		if q := text[j]; q == '"' || q == '\'' {
-			end := strings.IndexByte(text[j+1:], q)
-			if end < 0 {
-				return nil, 0, fmt.Errorf("Unclosed start tag at byte offset %d", at)
+	end := at + 1
+	var r rune
+	if byteAt(end) == '#' {
+		end++
+		if byteAt(end) == 'x' {
+			end++
+			for isHexDigit(byteAt(end)) {
+				r = r*16 + rune(hexValue(byteAt(end)))
+				end++
+				if r > 0x10ffff {
+					return 0, 0
+				}
 			}
-			raw = text[j+1 : j+1+end]
-			j += end + 2
 		} else {
-			k := j
-			for j < len(text) && !isSpace(text[j]) && text[j] != '>' {
-				j++
+			for byteAt(end) >= '0' && byteAt(end) <= '9' {
+				r = r*10 + rune(byteAt(end)-'0')
+				end++
+				if r > 0x10ffff {
+					return 0, 0
+				}
 			}
-			raw = text[k:j]
 		}
-		value, err := decodeAll(raw, j-len(raw))
-		if err != nil {
-			return nil, 0, err
+		if r == 0 || r >= 0x10ffff || end-at >= 10 {
+			return 0, 0
 		}
-		attrs[attr] = value
-	}
-
-	switch name {
-	case "a":
-		tag.url = attrs["href"]
-	case "code", "pre":
-		if lang, ok := strings.CutPrefix(attrs["class"], "language-"); ok {
-			tag.lang = lang
+	} else {
+		for isAlpha(byteAt(end)) {
+			end++
 		}
-	case "span":
-		if attrs["class"] != "tg-spoiler" {
-			return nil, 0, fmt.Errorf("Tag \"span\" must have class \"tg-spoiler\" at byte offset %d", at)
-		}
-	case "blockquote":
-		if _, ok := attrs["expandable"]; ok {
-			tag.kind = "expandable_blockquote"
-		}
-	case "tg-emoji":
-		if _, err := strconv.ParseInt(attrs["emoji-id"], 10, 64); err != nil {
-			return nil, 0, fmt.Errorf("Custom emoji entity must contain a valid custom emoji identifier at byte offset %d", at)
+		switch text[at+1 : end] {
+		case "lt":
+			r = '<'
+		case "gt":
+			r = '>'
+		case "amp":
+			r = '&'
+		case "quot":
+			r = '"'
+		default:
+			return 0, 0
 		}
 	}
-	return tag, j, nil
+	if byteAt(end) == ';' {
+		end++
+	}
+	return r, end
 }
 
-// decodeEntity decodes the HTML entity at text[at], which is '&'. Telegram
-// knows &lt; &gt; &amp; &quot; and numeric entities.
-func decodeEntity(text string, at int) (rune, int, error) {
-	semi := strings.IndexByte(text[at:], ';')
-	if semi < 0 || semi > 12 {
-		return 0, 0, fmt.Errorf("Unescaped \"&\" at byte offset %d: write &amp;", at)
+// normalizeLink checks a link as tdlib's get_checked_link does and returns
+// it as Telegram stores it (a scheme and a path added, the host in lower
+// case), or false when Telegram would drop it.
+func normalizeLink(link string) (string, bool) {
+	if checkLink(link) != "" {
+		return "", false
 	}
-	name := text[at+1 : at+semi]
-	switch name {
-	case "lt":
-		return '<', semi + 1, nil
-	case "gt":
-		return '>', semi + 1, nil
-	case "amp":
-		return '&', semi + 1, nil
-	case "quot":
-		return '"', semi + 1, nil
+	lower := strings.ToLower(link)
+	if rest, ok := strings.CutPrefix(lower, "tg:"); ok {
+		rest = strings.TrimPrefix(rest, "//")
+		return "tg://" + rest, true
 	}
-	if digits, ok := strings.CutPrefix(name, "#"); ok {
-		base := 10
-		if hex, ok := strings.CutPrefix(strings.ToLower(digits), "x"); ok {
-			digits, base = hex, 16
-		}
-		n, err := strconv.ParseUint(digits, base, 32)
-		if err == nil && n > 0 && utf8.ValidRune(rune(n)) {
-			return rune(n), semi + 1, nil
-		}
+	scheme, rest := "http", link
+	if i := strings.Index(lower, "://"); i >= 0 && !strings.ContainsAny(lower[:i], "/?#@[]") {
+		scheme, rest = lower[:i], link[i+3:]
 	}
-	return 0, 0, fmt.Errorf("Unsupported HTML entity \"&%s;\" at byte offset %d", name, at)
+	hostEnd := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		hostEnd = i
+	}
+	path := strings.TrimRight(rest[hostEnd:], " \t\n\r")
+	if path == "" {
+		path = "/"
+	} else if path[0] != '/' {
+		path = "/" + path
+	}
+	return scheme + "://" + strings.ToLower(rest[:hostEnd]) + path, true
 }
 
-// decodeAll decodes the entities in an attribute value found at byte
-// offset at of the source.
-func decodeAll(raw string, at int) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(raw); {
-		if raw[i] != '&' {
-			b.WriteByte(raw[i])
-			i++
-			continue
-		}
-		r, n, err := decodeEntity(raw, i)
-		if err != nil {
-			return "", fmt.Errorf("in attribute value at byte offset %d: %w", at, err)
-		}
-		b.WriteRune(r)
-		i += n
-	}
-	return b.String(), nil
-}
-
-func isNameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-}
-
+// isSpace is tdlib's is_space, which counts the end of the text (0).
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == 0
+}
+
+func isAlpha(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isAlnum(c byte) bool {
+	return isAlpha(c) || c >= '0' && c <= '9'
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexValue(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	default:
+		return int(c-'A') + 10
+	}
 }

@@ -2,42 +2,89 @@ package telegramtest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/url"
+	"net/http"
 	"reflect"
 	"strings"
-	"unicode/utf8"
 )
 
-// maxTextLength is Telegram's limit on the characters of a message text,
-// counted after entity parsing.
-const maxTextLength = 4096
-
-// Message is a message the bot sent, as its chat shows it now.
+// Message is a message in a chat, as the chat shows it now: one the bot
+// sent, or one a user posted by choosing one of the bot's inline results.
 type Message struct {
 	ID     int
 	ChatID int64
 	// Text is the text as the bot sent it, markup included.
 	Text string
 	// Plain is the text as the user reads it: HTML tags stripped and
-	// entities decoded when ParseMode is HTML, Text otherwise.
+	// entities decoded when ParseMode is HTML, leading and trailing spaces
+	// and newlines trimmed as Telegram trims them.
 	Plain     string
 	ParseMode string
+	// Entities are the formatting entities of Plain, with offsets and
+	// lengths in UTF-16 code units.
+	Entities []Entity
 	// Keyboard is the inline keyboard under the message.
 	Keyboard [][]Button
-	// ReplyKeyboard is the custom keyboard the message brought up.
-	ReplyKeyboard [][]ReplyButton
+	// ReplyKeyboard is the custom keyboard the message brought up, with its
+	// options.
+	ReplyKeyboard         [][]ReplyButton
+	OneTimeKeyboard       bool
+	ResizeKeyboard        bool
+	PersistentKeyboard    bool
+	InputFieldPlaceholder string
 	// RemoveKeyboard reports that the message removed the custom keyboard.
 	RemoveKeyboard bool
-	Location       *Location
-	Venue          *Venue
+	// LinkPreview holds the link preview options the message was sent
+	// with, nil when it had none; disable_web_page_preview is read as
+	// LinkPreview{IsDisabled: true}.
+	LinkPreview *LinkPreview
+	Location    *Location
+	Venue       *Venue
+	// Photo and Document are the file the message carries, if any, with
+	// Caption as sent (markup included), CaptionPlain as the user reads it
+	// and its entities.
+	Photo           *File
+	Document        *File
+	Caption         string
+	CaptionPlain    string
+	CaptionEntities []Entity
+	// CopiedFrom names the message copyMessage copied, if it is a copy.
+	CopiedFrom *MessageRef
+	// ViaBot reports a message a user posted by choosing an inline result;
+	// SentBy is that user.
+	ViaBot bool
+	SentBy int64
 	// Edited reports that the message was edited after it was sent.
 	Edited bool
 
-	entities []wireEntity
 	date     int64
 	editDate int64
+}
+
+// MessageRef names a message: its chat and its ID in the chat.
+type MessageRef struct {
+	ChatID    int64
+	MessageID int
+}
+
+// Entity is a MessageEntity: a bold or italic run, a link and so on, with
+// its offset and length in UTF-16 code units.
+type Entity struct {
+	Type          string
+	Offset        int
+	Length        int
+	URL           string
+	Language      string
+	CustomEmojiID string
+}
+
+// LinkPreview is the LinkPreviewOptions object.
+type LinkPreview struct {
+	IsDisabled       bool
+	URL              string
+	PreferSmallMedia bool
+	PreferLargeMedia bool
+	ShowAboveText    bool
 }
 
 // Button is a button of an inline keyboard.
@@ -67,11 +114,15 @@ type Venue struct {
 	Address string
 }
 
-// chatState holds one private chat: its message_id counter, shared by the
-// user's and the bot's messages as in Telegram, and the bot's messages.
+// chatState holds one chat: its message_id counter, shared by the users'
+// and the bot's messages as in Telegram, the bot's messages and the users'.
 type chatState struct {
-	lastID int
-	msgs   []Message
+	lastID  int
+	msgs    []Message
+	byID    map[int]int // message_id → index in msgs
+	users   map[int]*wireMessage
+	actions []string
+	changed chan struct{} // closed and replaced when msgs change
 }
 
 func (c *chatState) take() int {
@@ -80,18 +131,21 @@ func (c *chatState) take() int {
 }
 
 func (c *chatState) find(id int) *Message {
-	for i := range c.msgs {
-		if c.msgs[i].ID == id {
-			return &c.msgs[i]
-		}
+	if i, ok := c.byID[id]; ok {
+		return &c.msgs[i]
 	}
 	return nil
+}
+
+func (c *chatState) notify() {
+	close(c.changed)
+	c.changed = make(chan struct{})
 }
 
 func (s *Server) chatLocked(id int64) *chatState {
 	c := s.chats[id]
 	if c == nil {
-		c = &chatState{}
+		c = &chatState{byID: make(map[int]int), users: make(map[int]*wireMessage), changed: make(chan struct{})}
 		s.chats[id] = c
 	}
 	return c
@@ -104,7 +158,8 @@ type callbackQuery struct {
 }
 
 // Messages returns the bot's messages in a chat, oldest first, as the chat
-// shows them now (edits applied).
+// shows them now (edits applied), with the messages users posted there by
+// choosing the bot's inline results.
 func (s *Server) Messages(chatID int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,17 +174,28 @@ func (s *Server) messagesLocked(chatID int64) []Message {
 	return append([]Message{}, c.msgs...)
 }
 
+// MessageCount returns how many messages Messages would return.
+func (s *Server) MessageCount(chatID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		return len(c.msgs)
+	}
+	return 0
+}
+
 // WaitMessages blocks until the bot has sent at least n messages to a chat
 // and returns them all, or returns an error with the messages so far when
-// ctx ends first.
+// ctx ends first. It wakes only for changes in that chat.
 func (s *Server) WaitMessages(ctx context.Context, chatID int64, n int) ([]Message, error) {
-	var got []Message
-	err := s.wait(ctx, func() bool {
-		got = s.messagesLocked(chatID)
-		return len(got) >= n
-	})
+	have := 0
+	err := s.waitOn(ctx, func() bool {
+		have = len(s.chatLocked(chatID).msgs)
+		return have >= n
+	}, func() chan struct{} { return s.chats[chatID].changed })
+	got := s.Messages(chatID)
 	if err != nil {
-		return got, fmt.Errorf("telegramtest: waiting for %d bot messages in chat %d, have %d: %w", n, chatID, len(got), err)
+		return got, fmt.Errorf("telegramtest: waiting for %d bot messages in chat %d, have %d: %w", n, chatID, have, err)
 	}
 	return got, nil
 }
@@ -160,12 +226,17 @@ func (s *Server) Unanswered() []string {
 	return out
 }
 
-func (s *Server) sendMessage(_ context.Context, p url.Values) (any, *apiError) {
-	chatID, aerr := chatIDParam(p)
+func (s *Server) sendMessage(r *request) (any, *apiError) {
+	p := r.params
+	chatID, aerr := chatIDParam(p, "chat_id")
 	if aerr != nil {
 		return nil, aerr
 	}
-	plain, entities, aerr := render(p.Get("text"), p.Get("parse_mode"))
+	t, aerr := messageText(p.Get("text"), p.Get("parse_mode"), p.Get("entities"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	preview, aerr := linkPreviewParam(p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -173,19 +244,20 @@ func (s *Server) sendMessage(_ context.Context, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.store(chatID, Message{
-		Text:           p.Get("text"),
-		Plain:          plain,
-		ParseMode:      p.Get("parse_mode"),
-		entities:       entities,
-		Keyboard:       m.inline,
-		ReplyKeyboard:  m.reply,
-		RemoveKeyboard: m.remove,
-	})
+	msg := Message{
+		Text:        p.Get("text"),
+		Plain:       t.plain,
+		ParseMode:   p.Get("parse_mode"),
+		Entities:    t.entities,
+		LinkPreview: preview,
+	}
+	m.applyTo(&msg)
+	return s.store(chatID, msg)
 }
 
-func (s *Server) sendLocation(_ context.Context, p url.Values) (any, *apiError) {
-	chatID, aerr := chatIDParam(p)
+func (s *Server) sendLocation(r *request) (any, *apiError) {
+	p := r.params
+	chatID, aerr := chatIDParam(p, "chat_id")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -197,16 +269,14 @@ func (s *Server) sendLocation(_ context.Context, p url.Values) (any, *apiError) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.store(chatID, Message{
-		Location:       &loc,
-		Keyboard:       m.inline,
-		ReplyKeyboard:  m.reply,
-		RemoveKeyboard: m.remove,
-	})
+	msg := Message{Location: &loc}
+	m.applyTo(&msg)
+	return s.store(chatID, msg)
 }
 
-func (s *Server) sendVenue(_ context.Context, p url.Values) (any, *apiError) {
-	chatID, aerr := chatIDParam(p)
+func (s *Server) sendVenue(r *request) (any, *apiError) {
+	p := r.params
+	chatID, aerr := chatIDParam(p, "chat_id")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -225,16 +295,15 @@ func (s *Server) sendVenue(_ context.Context, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.store(chatID, Message{
-		Location:       &loc,
-		Venue:          &Venue{Location: loc, Title: title, Address: address},
-		Keyboard:       m.inline,
-		ReplyKeyboard:  m.reply,
-		RemoveKeyboard: m.remove,
-	})
+	msg := Message{
+		Location: &loc,
+		Venue:    &Venue{Location: loc, Title: title, Address: address},
+	}
+	m.applyTo(&msg)
+	return s.store(chatID, msg)
 }
 
-func locationParams(p url.Values) (Location, *apiError) {
+func locationParams(p map[string][]string) (Location, *apiError) {
 	lat, aerr := floatParam(p, "latitude")
 	if aerr != nil {
 		return Location{}, aerr
@@ -249,24 +318,76 @@ func locationParams(p url.Values) (Location, *apiError) {
 	return Location{Latitude: lat, Longitude: lon}, nil
 }
 
-// store adds a bot message to a chat and returns its wire form.
+// store adds a bot message to a chat and returns its wire form. It refuses
+// what Telegram refuses for the chat itself: a user who blocked the bot, a
+// group the bot is not in, a message over the rate limits.
 func (s *Server) store(chatID int64, m Message) (any, *apiError) {
+	w, aerr := s.storeWire(chatID, m)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return w, nil
+}
+
+func (s *Server) storeWire(chatID int64, m Message) (*wireMessage, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.blocked[chatID] {
-		return nil, errBlocked
+	if aerr := s.canWriteLocked(chatID); aerr != nil {
+		return nil, aerr
 	}
+	if aerr := s.checkRateLocked(chatID, s.now()); aerr != nil {
+		return nil, aerr
+	}
+	return s.wireLocked(s.appendLocked(chatID, m)), nil
+}
+
+// appendLocked adds m to a chat, giving it the next message_id.
+func (s *Server) appendLocked(chatID int64, m Message) *Message {
 	c := s.chatLocked(chatID)
 	m.ID = c.take()
 	m.ChatID = chatID
-	m.date = s.Now().Unix()
+	m.date = s.now().Unix()
+	c.byID[m.ID] = len(c.msgs)
 	c.msgs = append(c.msgs, m)
+	c.notify()
 	s.notifyLocked()
-	return s.wireLocked(&c.msgs[len(c.msgs)-1]), nil
+	return &c.msgs[len(c.msgs)-1]
 }
 
-func (s *Server) editMessageText(_ context.Context, p url.Values) (any, *apiError) {
-	plain, entities, aerr := render(p.Get("text"), p.Get("parse_mode"))
+// canWriteLocked refuses to write in a chat the bot cannot write in: a
+// private chat whose user blocked the bot, or a group the bot is not a
+// member of (unknown to the fake, left or removed).
+func (s *Server) canWriteLocked(chatID int64) *apiError {
+	if chatID > 0 {
+		if s.blocked[chatID] {
+			return errBlocked
+		}
+		return nil
+	}
+	g := s.groups[chatID]
+	if g == nil {
+		return badRequest("chat not found")
+	}
+	kind := "group"
+	if g.Supergroup {
+		kind = "supergroup"
+	}
+	switch g.status {
+	case "kicked":
+		return &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was kicked from the " + kind + " chat"}
+	case "left":
+		return &apiError{code: http.StatusForbidden, desc: "Forbidden: bot is not a member of the " + kind + " chat"}
+	}
+	return nil
+}
+
+func (s *Server) editMessageText(r *request) (any, *apiError) {
+	p := r.params
+	t, aerr := messageText(p.Get("text"), p.Get("parse_mode"), p.Get("entities"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	preview, aerr := linkPreviewParam(p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -275,24 +396,25 @@ func (s *Server) editMessageText(_ context.Context, p url.Values) (any, *apiErro
 		return nil, aerr
 	}
 	return s.edit(p, func(msg *Message) *apiError {
-		if msg.Location != nil {
+		if msg.Location != nil || msg.Photo != nil || msg.Document != nil {
 			return badRequest("there is no text in the message to edit")
 		}
-		if msg.Plain == plain && reflect.DeepEqual(msg.entities, entities) && reflect.DeepEqual(msg.Keyboard, m.inline) {
+		if msg.Plain == t.plain && reflect.DeepEqual(msg.Entities, t.entities) && reflect.DeepEqual(msg.Keyboard, m.inline) {
 			return errNotModified
 		}
-		msg.Text, msg.Plain, msg.ParseMode, msg.entities = p.Get("text"), plain, p.Get("parse_mode"), entities
+		msg.Text, msg.Plain, msg.ParseMode, msg.Entities = p.Get("text"), t.plain, p.Get("parse_mode"), t.entities
+		msg.LinkPreview = preview
 		msg.Keyboard = m.inline
 		return nil
 	})
 }
 
-func (s *Server) editMessageReplyMarkup(_ context.Context, p url.Values) (any, *apiError) {
-	m, aerr := parseMarkup(p.Get("reply_markup"), true)
+func (s *Server) editMessageReplyMarkup(r *request) (any, *apiError) {
+	m, aerr := parseMarkup(r.params.Get("reply_markup"), true)
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.edit(p, func(msg *Message) *apiError {
+	return s.edit(r.params, func(msg *Message) *apiError {
 		if reflect.DeepEqual(msg.Keyboard, m.inline) {
 			return errNotModified
 		}
@@ -305,11 +427,11 @@ var errNotModified = badRequest("message is not modified: specified new message 
 
 // edit finds the message that chat_id and message_id name and applies
 // change to it.
-func (s *Server) edit(p url.Values, change func(*Message) *apiError) (any, *apiError) {
-	if p.Get("inline_message_id") != "" {
+func (s *Server) edit(p map[string][]string, change func(*Message) *apiError) (any, *apiError) {
+	if get(p, "inline_message_id") != "" {
 		return nil, badRequest("MESSAGE_ID_INVALID")
 	}
-	chatID, aerr := chatIDParam(p)
+	chatID, aerr := chatIDParam(p, "chat_id")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -319,14 +441,14 @@ func (s *Server) edit(p url.Values, change func(*Message) *apiError) (any, *apiE
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.blocked[chatID] {
-		return nil, errBlocked
+	if aerr := s.canWriteLocked(chatID); aerr != nil {
+		return nil, aerr
 	}
 	var msg *Message
 	if c := s.chats[chatID]; c != nil {
 		msg = c.find(int(id))
 	}
-	if msg == nil {
+	if msg == nil || msg.ViaBot {
 		return nil, badRequest("message to edit not found")
 	}
 	edited := *msg
@@ -334,36 +456,51 @@ func (s *Server) edit(p url.Values, change func(*Message) *apiError) (any, *apiE
 		return nil, aerr
 	}
 	edited.Edited = true
-	edited.editDate = s.Now().Unix()
+	edited.editDate = s.now().Unix()
 	*msg = edited
+	s.chats[chatID].notify()
 	s.notifyLocked()
 	return s.wireLocked(msg), nil
 }
 
-func (s *Server) answerCallbackQuery(_ context.Context, p url.Values) (any, *apiError) {
+func get(p map[string][]string, name string) string {
+	if vs := p[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+func (s *Server) answerCallbackQuery(r *request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	q := s.queries[p.Get("callback_query_id")]
+	q := s.queries[r.params.Get("callback_query_id")]
 	if q == nil || q.answered {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
 	q.answered = true
-	q.text = p.Get("text")
+	q.text = r.params.Get("text")
 	s.notifyLocked()
 	return true, nil
 }
 
-// wireLocked renders a bot message in the wire format.
+// wireLocked renders a message of a chat in the wire format.
 func (s *Server) wireLocked(m *Message) *wireMessage {
 	me := s.me
 	w := &wireMessage{
-		MessageID: m.ID,
-		From:      &me,
-		Chat:      s.chatWireLocked(m.ChatID),
-		Date:      m.date,
-		EditDate:  m.editDate,
-		Text:      m.Plain,
-		Entities:  m.entities,
+		MessageID:       m.ID,
+		From:            &me,
+		Chat:            s.chatWireLocked(m.ChatID),
+		Date:            m.date,
+		EditDate:        m.editDate,
+		Text:            m.Plain,
+		Entities:        toWire(m.Entities),
+		Caption:         m.CaptionPlain,
+		CaptionEntities: toWire(m.CaptionEntities),
+	}
+	if m.ViaBot {
+		from := userWire(s.users[m.SentBy])
+		w.From = &from
+		w.ViaBot = &me
 	}
 	if m.Location != nil {
 		w.Location = &wireLocation{Latitude: m.Location.Latitude, Longitude: m.Location.Longitude}
@@ -375,169 +512,51 @@ func (s *Server) wireLocked(m *Message) *wireMessage {
 			Address:  m.Venue.Address,
 		}
 	}
+	if m.Photo != nil {
+		w.Photo = photoSizes(m.Photo)
+	}
+	if m.Document != nil {
+		w.Document = documentWire(m.Document)
+	}
 	if len(m.Keyboard) > 0 {
-		rows := make([][]wireButton, len(m.Keyboard))
-		for i, row := range m.Keyboard {
-			for _, b := range row {
-				wb := wireButton{Text: b.Text, URL: b.URL}
-				if b.CallbackData != "" {
-					data := b.CallbackData
-					wb.CallbackData = &data
-				}
-				rows[i] = append(rows[i], wb)
-			}
-		}
-		w.ReplyMarkup = &wireInlineMarkup{InlineKeyboard: rows}
+		w.ReplyMarkup = inlineMarkupWire(m.Keyboard)
 	}
 	return w
 }
 
-// render checks a message text as Telegram does and returns the text the
-// user reads with its entities.
-func render(text, parseMode string) (string, []wireEntity, *apiError) {
-	plain := text
-	var entities []wireEntity
-	switch strings.ToLower(parseMode) {
-	case "":
-	case "markdown", "markdownv2":
-		// Markdown is not checked: the bot writes HTML.
-	case "html":
-		var err error
-		plain, entities, err = parseHTML(text)
-		if err != nil {
-			return "", nil, badRequest("can't parse entities: %v", err)
+func inlineMarkupWire(keyboard [][]Button) *wireInlineMarkup {
+	rows := make([][]wireButton, len(keyboard))
+	for i, row := range keyboard {
+		for _, b := range row {
+			wb := wireButton{Text: b.Text, URL: b.URL}
+			if b.CallbackData != "" {
+				data := b.CallbackData
+				wb.CallbackData = &data
+			}
+			rows[i] = append(rows[i], wb)
 		}
-	default:
-		return "", nil, badRequest("unsupported parse_mode")
 	}
-	if strings.TrimSpace(plain) == "" {
-		return "", nil, badRequest("message text is empty")
-	}
-	if utf8.RuneCountInString(plain) > maxTextLength {
-		return "", nil, badRequest("message is too long")
-	}
-	return plain, entities, nil
+	return &wireInlineMarkup{InlineKeyboard: rows}
 }
 
-// markup is a parsed reply_markup.
-type markup struct {
-	inline [][]Button
-	reply  [][]ReplyButton
-	remove bool
+func toWire(entities []Entity) []wireEntity {
+	if len(entities) == 0 {
+		return nil
+	}
+	out := make([]wireEntity, len(entities))
+	for i, e := range entities {
+		out[i] = wireEntity(e)
+	}
+	return out
 }
 
-// parseMarkup reads a reply_markup parameter. Edits take inline keyboards
-// only; an absent or empty one removes the keyboard.
-func parseMarkup(raw string, inlineOnly bool) (markup, *apiError) {
-	var m markup
-	if raw == "" {
-		return m, nil
+func fromWire(entities []wireEntity) []Entity {
+	if len(entities) == 0 {
+		return nil
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
-		return m, badRequest("can't parse reply keyboard markup JSON object")
+	out := make([]Entity, len(entities))
+	for i, e := range entities {
+		out[i] = Entity(e)
 	}
-	if rawRows, ok := obj["inline_keyboard"]; ok {
-		var rows [][]map[string]json.RawMessage
-		if err := json.Unmarshal(rawRows, &rows); err != nil {
-			return m, badRequest("can't parse inline keyboard markup JSON object")
-		}
-		for _, row := range rows {
-			var out []Button
-			for _, fields := range row {
-				b, aerr := parseInlineButton(fields)
-				if aerr != nil {
-					return m, aerr
-				}
-				out = append(out, b)
-			}
-			if len(out) > 0 {
-				m.inline = append(m.inline, out)
-			}
-		}
-		return m, nil
-	}
-	if inlineOnly {
-		return m, badRequest("inline keyboard expected")
-	}
-	if rawRows, ok := obj["keyboard"]; ok {
-		var rows [][]json.RawMessage
-		if err := json.Unmarshal(rawRows, &rows); err != nil {
-			return m, badRequest("can't parse keyboard markup JSON object")
-		}
-		for _, row := range rows {
-			var out []ReplyButton
-			for _, rawButton := range row {
-				var b struct {
-					Text            string `json:"text"`
-					RequestLocation bool   `json:"request_location"`
-					RequestContact  bool   `json:"request_contact"`
-				}
-				if err := json.Unmarshal(rawButton, &b.Text); err != nil {
-					if err := json.Unmarshal(rawButton, &b); err != nil {
-						return m, badRequest("can't parse keyboard button")
-					}
-				}
-				if b.Text == "" {
-					return m, badRequest("keyboard button text must be non-empty")
-				}
-				out = append(out, ReplyButton(b))
-			}
-			if len(out) > 0 {
-				m.reply = append(m.reply, out)
-			}
-		}
-		if len(m.reply) == 0 {
-			return m, badRequest("keyboard must be non-empty")
-		}
-		return m, nil
-	}
-	if rawRemove, ok := obj["remove_keyboard"]; ok {
-		if err := json.Unmarshal(rawRemove, &m.remove); err != nil || !m.remove {
-			return m, badRequest("can't parse reply keyboard markup JSON object")
-		}
-		return m, nil
-	}
-	if _, ok := obj["force_reply"]; ok {
-		return m, nil
-	}
-	return m, badRequest("can't parse reply keyboard markup JSON object")
-}
-
-// inlineActions are the fields of which an inline button must have one.
-var inlineActions = []string{
-	"url", "callback_data", "web_app", "login_url", "switch_inline_query",
-	"switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-	"copy_text", "callback_game", "pay",
-}
-
-func parseInlineButton(fields map[string]json.RawMessage) (Button, *apiError) {
-	var b Button
-	if err := json.Unmarshal(fields["text"], &b.Text); err != nil || b.Text == "" {
-		return b, badRequest("can't parse inline keyboard button: Text must be non-empty")
-	}
-	action := false
-	for _, name := range inlineActions {
-		if _, ok := fields[name]; ok {
-			action = true
-		}
-	}
-	if !action {
-		return b, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
-	}
-	if raw, ok := fields["callback_data"]; ok {
-		if err := json.Unmarshal(raw, &b.CallbackData); err != nil || b.CallbackData == "" || len(b.CallbackData) > 64 {
-			return b, badRequest("BUTTON_DATA_INVALID")
-		}
-	}
-	if raw, ok := fields["url"]; ok {
-		if err := json.Unmarshal(raw, &b.URL); err != nil {
-			return b, badRequest("BUTTON_URL_INVALID")
-		}
-		u, err := url.Parse(b.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "tg") || (u.Scheme != "tg" && u.Host == "") {
-			return b, badRequest("BUTTON_URL_INVALID")
-		}
-	}
-	return b, nil
+	return out
 }

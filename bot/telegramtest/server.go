@@ -1,17 +1,3 @@
-// Package telegramtest provides a fake Telegram Bot API server for tests,
-// in the manner of net/http/httptest.
-//
-// The server speaks the Bot API wire format as
-// github.com/go-telegram-bot-api/telegram-bot-api/v5 sends and parses it:
-// requests are POSTs (or GETs) to <URL>/bot<token>/<method> with
-// form-encoded or JSON parameters, and answers are
-// {"ok":true,"result":…} or {"ok":false,"error_code":N,"description":…}
-// with the matching HTTP status. getUpdates does real long polling with
-// offsets, so a bot's production polling loop can run against it unchanged.
-//
-// Tests play the users with SendText, SendLocation, Press and PressLabel,
-// read what the bot sent with Messages and WaitMessages, and inject failures
-// with FailNext and Block. Every method is safe for concurrent use.
 package telegramtest
 
 import (
@@ -19,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,13 +38,17 @@ type Call struct {
 	// methods the fake knows (Telegram matches method names without regard
 	// to case) and as requested otherwise.
 	Method string
-	// Params holds the request parameters.
+	// Params holds the request parameters. Uploaded files are not among
+	// them: their field names are in Files.
 	Params url.Values
-	// Status is the HTTP status of the answer.
+	// Files names the multipart fields that carried a file.
+	Files []string
+	// Status is the HTTP status of the answer; 0 when the connection was
+	// dropped without one.
 	Status int
 	// Error is the description of a failed call, empty on success.
 	Error string
-	// At is when the request arrived.
+	// At is when the request arrived, on the server's clock (Now).
 	At time.Time
 }
 
@@ -75,39 +68,61 @@ var (
 	errNotFound     = &apiError{code: http.StatusNotFound, desc: "Not Found"}
 	errUnauthorized = &apiError{code: http.StatusUnauthorized, desc: "Unauthorized"}
 	errBlocked      = &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	errTooLarge     = &apiError{code: http.StatusRequestEntityTooLarge, desc: "Request Entity Too Large"}
 )
+
+// maxUploadSize is the largest request the Bot API accepts: 50 MB for
+// files sent by bots (core.telegram.org/bots/api#sending-files).
+const maxUploadSize = 50 << 20
+
+// request is one Bot API call as a handler sees it.
+type request struct {
+	ctx    context.Context
+	params url.Values
+	files  map[string]upload
+}
+
+// upload is a file part of a multipart request.
+type upload struct {
+	name        string
+	contentType string
+	data        []byte
+}
 
 // handler serves one Bot API method. It returns the result to put in the
 // envelope, or the failure.
-type handler func(ctx context.Context, p url.Values) (any, *apiError)
-
-// injected is a failure queued by FailNext.
-type injected struct {
-	left int
-	err  apiError
-}
+type handler func(r *request) (any, *apiError)
 
 // Server is a fake Telegram Bot API server listening on 127.0.0.1.
 type Server struct {
-	token   string
-	me      wireUser
-	ts      *httptest.Server
-	methods map[string]string  // lower-case name → documented name
-	routes  map[string]handler // documented name → handler
-	done    chan struct{}
-	close   sync.Once
+	token     string
+	maxUpload int64 // maxUploadSize; smaller in the package's own tests
+	ts        *httptest.Server
+	methods   map[string]string  // lower-case name → documented name
+	routes    map[string]handler // documented name → handler
+	done      chan struct{}
+	close     sync.Once
 
-	// Now tells the time used for message dates. It defaults to time.Now
-	// and may be replaced before the first request.
+	// Now tells the time used for message dates, call times, failure
+	// windows and rate limits. It defaults to time.Now and may be replaced
+	// before the first request; the delays of slow answers are real time.
 	Now func() time.Time
 
 	mu      sync.Mutex
+	me      wireUser
 	changed chan struct{} // closed and replaced on every change of state
+	updated chan struct{} // the same, for changes that concern getUpdates
 
 	calls    []Call
-	failures map[string][]*injected
+	callsBy  map[string][]int // method → indexes in calls
+	faults   []*fault
+	limits   RateLimit
+	sent     sendLog
 	blocked  map[int64]bool
 	users    map[int64]User
+	groups   map[int64]*groupState
+	privacy  bool
+	feedback bool
 
 	nextUpdateID int
 	pending      []pendingUpdate
@@ -119,9 +134,14 @@ type Server struct {
 	nextQuery int64
 	queries   map[string]*callbackQuery
 	pressed   []string
+	inline    map[string]*inlineQuery
+	files     map[string]*File
+	nextFile  int64
 
-	commands   map[commandKey][]Command
-	webhookURL string
+	commands     map[commandKey][]Command
+	descriptions map[string]string // language code → description
+	shorts       map[string]string // language code → short description
+	webhookURL   string
 }
 
 // NewServer starts a fake Bot API server that accepts token. The bot's ID is
@@ -135,31 +155,52 @@ func NewServer(token string) *Server {
 		}
 	}
 	s := &Server{
-		token:        token,
-		me:           wireUser{ID: id, IsBot: true, FirstName: "Test Bot", Username: "telegramtest_bot", CanJoinGroups: true},
+		token:     token,
+		maxUpload: maxUploadSize,
+		me: wireUser{
+			ID: id, IsBot: true, FirstName: "Test Bot", Username: "telegramtest_bot",
+			CanJoinGroups: true, SupportsInlineQueries: true,
+		},
 		done:         make(chan struct{}),
 		Now:          time.Now,
 		changed:      make(chan struct{}),
-		failures:     make(map[string][]*injected),
+		updated:      make(chan struct{}),
+		callsBy:      make(map[string][]int),
+		sent:         newSendLog(),
 		blocked:      make(map[int64]bool),
 		users:        make(map[int64]User),
+		groups:       make(map[int64]*groupState),
+		privacy:      true,
 		nextUpdateID: 1,
 		chats:        make(map[int64]*chatState),
 		queries:      make(map[string]*callbackQuery),
+		inline:       make(map[string]*inlineQuery),
+		files:        make(map[string]*File),
 		commands:     make(map[commandKey][]Command),
+		descriptions: make(map[string]string),
+		shorts:       make(map[string]string),
 	}
 	s.routes = map[string]handler{
 		"getMe":                  s.getMe,
 		"getUpdates":             s.getUpdates,
 		"sendMessage":            s.sendMessage,
+		"sendPhoto":              s.sendPhoto,
+		"sendDocument":           s.sendDocument,
+		"copyMessage":            s.copyMessage,
+		"sendChatAction":         s.sendChatAction,
 		"editMessageText":        s.editMessageText,
 		"editMessageReplyMarkup": s.editMessageReplyMarkup,
 		"answerCallbackQuery":    s.answerCallbackQuery,
+		"answerInlineQuery":      s.answerInlineQuery,
 		"sendLocation":           s.sendLocation,
 		"sendVenue":              s.sendVenue,
 		"setMyCommands":          s.setMyCommands,
 		"getMyCommands":          s.getMyCommands,
 		"deleteMyCommands":       s.deleteMyCommands,
+		"setMyDescription":       s.setMyDescription,
+		"getMyDescription":       s.getMyDescription,
+		"setMyShortDescription":  s.setMyShortDescription,
+		"getMyShortDescription":  s.getMyShortDescription,
 		"setWebhook":             s.setWebhook,
 		"deleteWebhook":          s.deleteWebhook,
 		"getWebhookInfo":         s.getWebhookInfo,
@@ -187,66 +228,73 @@ func (s *Server) URL() string {
 
 // Me returns the bot user that getMe reports.
 func (s *Server) Me() User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return User{ID: s.me.ID, FirstName: s.me.FirstName, Username: s.me.Username}
+}
+
+func (s *Server) now() time.Time {
+	return s.Now()
 }
 
 // Calls returns every request received so far, in the order they completed.
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.callsLocked("")
+	out := make([]Call, 0, len(s.calls))
+	for _, c := range s.calls {
+		out = append(out, c.clone())
+	}
+	return out
 }
 
 // CallsTo returns the requests received so far for one method.
 func (s *Server) CallsTo(method string) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.callsLocked(method)
+	return s.callsToLocked(s.canonical(method))
 }
 
 // WaitCalls blocks until at least n requests for method have completed and
 // returns them, or returns an error when ctx ends first.
 func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, error) {
-	var got []Call
+	method = s.canonical(method)
+	have := 0
 	err := s.wait(ctx, func() bool {
-		got = s.callsLocked(method)
-		return len(got) >= n
+		have = len(s.callsBy[method])
+		return have >= n
 	})
+	s.mu.Lock()
+	got := s.callsToLocked(method)
+	s.mu.Unlock()
 	if err != nil {
-		return got, fmt.Errorf("telegramtest: waiting for %d calls to %s, have %d: %w", n, method, len(got), err)
+		return got, fmt.Errorf("telegramtest: waiting for %d calls to %s, have %d: %w", n, method, have, err)
 	}
 	return got, nil
 }
 
-func (s *Server) callsLocked(method string) []Call {
-	out := []Call{}
-	for _, c := range s.calls {
-		if method == "" || c.Method == method {
-			c.Params = cloneValues(c.Params)
-			out = append(out, c)
-		}
+func (s *Server) callsToLocked(method string) []Call {
+	idx := s.callsBy[method]
+	out := make([]Call, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, s.calls[i].clone())
 	}
 	return out
 }
 
-// FailNext makes the next n calls to method fail with the HTTP status and
-// error_code code. An empty description is replaced by Telegram's usual one
-// for the code ("Too Many Requests: retry after N" for 429, and so on). A
-// positive retryAfter is sent as parameters.retry_after. The failing calls
-// have no other effect: a failed getUpdates confirms nothing.
-func (s *Server) FailNext(method string, n int, code int, description string, retryAfter int) {
-	if description == "" {
-		description = defaultDescription(code, retryAfter)
+func (c Call) clone() Call {
+	c.Params = cloneValues(c.Params)
+	c.Files = append([]string(nil), c.Files...)
+	return c
+}
+
+// canonical spells a method name as the documentation does, when the fake
+// knows it.
+func (s *Server) canonical(method string) string {
+	if name, ok := s.methods[strings.ToLower(method)]; ok {
+		return name
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if canonical, ok := s.methods[strings.ToLower(method)]; ok {
-		method = canonical
-	}
-	s.failures[method] = append(s.failures[method], &injected{
-		left: n,
-		err:  apiError{code: code, desc: description, retryAfter: retryAfter},
-	})
+	return method
 }
 
 func defaultDescription(code, retryAfter int) string {
@@ -271,9 +319,10 @@ func defaultDescription(code, retryAfter int) string {
 	}
 }
 
-// Block makes the user block the bot: from now on every message sent or
-// edited in the user's chat fails with 403 "Forbidden: bot was blocked by
-// the user".
+// Block makes the user block the bot without telling the bot: from now on
+// every message sent or edited in the user's chat fails with 403
+// "Forbidden: bot was blocked by the user". BlockBot does the same and also
+// sends the my_chat_member update Telegram sends.
 func (s *Server) Block(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -287,12 +336,13 @@ func (s *Server) Unblock(userID int64) {
 	delete(s.blocked, userID)
 }
 
-// serveHTTP routes /bot<token>/<method>, records the call and writes the
-// answer.
+// serveHTTP routes /bot<token>/<method>, applies the injected faults,
+// records the call and writes the answer.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	at := time.Now()
+	at := s.now()
 	name := ""
-	params := url.Values{}
+	req := &request{ctx: r.Context(), params: url.Values{}}
+	var f *fault
 	result, aerr := func() (any, *apiError) {
 		rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 		if !ok {
@@ -302,27 +352,35 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok || method == "" {
 			return nil, errNotFound
 		}
-		name = method
-		if canonical, ok := s.methods[strings.ToLower(method)]; ok {
-			name = canonical
-		}
+		name = s.canonical(method)
 		if token != s.token {
 			return nil, errUnauthorized
 		}
-		p, aerr := readParams(r)
-		if aerr != nil {
+		if aerr := readParams(w, r, req, s.maxUpload); aerr != nil {
 			return nil, aerr
 		}
-		params = p
 		route, ok := s.routes[name]
 		if !ok {
 			return nil, errNotFound
 		}
-		if aerr := s.takeFailure(name); aerr != nil {
-			return nil, aerr
+		f = s.takeFault(name, at)
+		if f != nil && f.code != 0 {
+			return nil, f.apiError(at)
 		}
-		return route(r.Context(), p)
+		if f != nil && f.drop == DropBefore {
+			return nil, nil
+		}
+		return route(req)
 	}()
+
+	if f != nil && f.delay > 0 {
+		s.sleep(r.Context(), f.delay)
+	}
+	if f != nil && f.drop != NoDrop {
+		s.record(name, req, at, 0, "connection dropped")
+		dropConnection(w)
+		return
+	}
 
 	resp := apiResponse{OK: true, Result: result}
 	status := http.StatusOK
@@ -339,64 +397,110 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = apiResponse{ErrorCode: status, Description: "Internal Server Error: " + err.Error()}
 		body, _ = json.Marshal(resp)
 	}
-
-	if name != "" {
-		s.mu.Lock()
-		s.calls = append(s.calls, Call{Method: name, Params: params, Status: status, Error: resp.Description, At: at})
-		s.notifyLocked()
-		s.mu.Unlock()
-	}
+	s.record(name, req, at, status, resp.Description)
 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
+// record appends a call to the log.
+func (s *Server) record(name string, req *request, at time.Time, status int, desc string) {
+	if name == "" {
+		return
+	}
+	var files []string
+	for field := range req.files {
+		files = append(files, field)
+	}
+	sort.Strings(files)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.callsBy[name] = append(s.callsBy[name], len(s.calls))
+	s.calls = append(s.calls, Call{Method: name, Params: req.params, Files: files, Status: status, Error: desc, At: at})
+	s.notifyLocked()
+}
+
+// sleep waits d, or less when the client goes away or the server closes.
+func (s *Server) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
 // readParams collects the parameters from the query string and from a
-// form-encoded or JSON body. Uploads are refused: the bot sends no files.
-func readParams(r *http.Request) (url.Values, *apiError) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+// form-encoded, multipart or JSON body.
+func readParams(w http.ResponseWriter, r *http.Request, req *request, limit int64) *apiError {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "multipart/form-data":
-		return nil, badRequest("file uploads are not supported by telegramtest")
+		req.params = r.URL.Query()
+		req.files = make(map[string]upload)
+		mr := multipart.NewReader(r.Body, ctParams["boundary"])
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return tooLargeOr(err, badRequest("can't parse multipart request: %v", err))
+			}
+			data, err := io.ReadAll(part)
+			if err != nil {
+				return tooLargeOr(err, badRequest("can't parse multipart request: %v", err))
+			}
+			if part.FileName() != "" {
+				req.files[part.FormName()] = upload{name: part.FileName(), contentType: part.Header.Get("Content-Type"), data: data}
+			} else {
+				req.params.Set(part.FormName(), string(data))
+			}
+		}
 	case "application/json":
-		p := r.URL.Query()
+		req.params = r.URL.Query()
 		var body map[string]json.RawMessage
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			return nil, badRequest("can't parse JSON request body: %v", err)
+			return tooLargeOr(err, badRequest("can't parse JSON request body: %v", err))
 		}
 		for k, raw := range body {
 			var str string
 			if err := json.Unmarshal(raw, &str); err == nil {
-				p.Set(k, str)
+				req.params.Set(k, str)
 			} else {
-				p.Set(k, string(raw))
+				req.params.Set(k, string(raw))
 			}
 		}
-		return p, nil
+		return nil
 	default:
 		if err := r.ParseForm(); err != nil {
-			return nil, badRequest("can't parse request parameters: %v", err)
+			return tooLargeOr(err, badRequest("can't parse request parameters: %v", err))
 		}
-		return r.Form, nil
+		req.params = r.Form
+		return nil
 	}
 }
 
-// takeFailure consumes one failure injected for method, if any.
-func (s *Server) takeFailure(method string) *apiError {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	queue := s.failures[method]
-	for len(queue) > 0 && queue[0].left <= 0 {
-		queue = queue[1:]
+func tooLargeOr(err error, other *apiError) *apiError {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return errTooLarge
 	}
-	s.failures[method] = queue
-	if len(queue) == 0 {
-		return nil
-	}
-	queue[0].left--
-	e := queue[0].err
-	return &e
+	return other
 }
 
 // notifyLocked wakes everything waiting for a change of state. The caller
@@ -406,13 +510,26 @@ func (s *Server) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
+// notifyUpdatesLocked wakes the long polls as well: the queue of updates,
+// the webhook or the generation of polls changed.
+func (s *Server) notifyUpdatesLocked() {
+	close(s.updated)
+	s.updated = make(chan struct{})
+	s.notifyLocked()
+}
+
 // wait blocks until cond, called with s.mu held, reports true, or until ctx
 // ends or the server closes.
 func (s *Server) wait(ctx context.Context, cond func() bool) error {
+	return s.waitOn(ctx, cond, func() chan struct{} { return s.changed })
+}
+
+// waitOn is wait with the channel to watch, read with s.mu held.
+func (s *Server) waitOn(ctx context.Context, cond func() bool, ch func() chan struct{}) error {
 	for {
 		s.mu.Lock()
 		ok := cond()
-		changed := s.changed
+		changed := ch()
 		s.mu.Unlock()
 		if ok {
 			return nil
@@ -427,8 +544,12 @@ func (s *Server) wait(ctx context.Context, cond func() bool) error {
 	}
 }
 
-func (s *Server) getMe(context.Context, url.Values) (any, *apiError) {
-	return s.me, nil
+func (s *Server) getMe(*request) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	me := s.me
+	me.CanReadAllGroupMessages = !s.privacy
+	return me, nil
 }
 
 // Parameter helpers.
@@ -463,12 +584,15 @@ func boolParam(p url.Values, name string) bool {
 	return err == nil && b
 }
 
-// chatIDParam reads chat_id. The fake only has private chats, so an
-// @username never names a chat.
-func chatIDParam(p url.Values) (int64, *apiError) {
-	v := strings.TrimSpace(p.Get("chat_id"))
+// chatIDParam reads chat_id, or another parameter naming a chat. The fake
+// knows no public usernames, so an @username never names a chat.
+func chatIDParam(p url.Values, name string) (int64, *apiError) {
+	v := strings.TrimSpace(p.Get(name))
 	if v == "" {
-		return 0, badRequest("chat_id is empty")
+		if name == "chat_id" {
+			return 0, badRequest("chat_id is empty")
+		}
+		return 0, badRequest("parameter %q is required", name)
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id == 0 {

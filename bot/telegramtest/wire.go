@@ -33,21 +33,24 @@ type wireUser struct {
 	SupportsInlineQueries   bool   `json:"supports_inline_queries,omitempty"`
 }
 
-// wireChat is the Chat object; the fake only knows private chats.
+// wireChat is the Chat object: a private chat (first name, username) or a
+// group or supergroup (title, username).
 type wireChat struct {
 	ID        int64  `json:"id"`
 	Type      string `json:"type"`
+	Title     string `json:"title,omitempty"`
 	FirstName string `json:"first_name,omitempty"`
 	Username  string `json:"username,omitempty"`
 }
 
 // wireEntity is the MessageEntity object.
 type wireEntity struct {
-	Type     string `json:"type"`
-	Offset   int    `json:"offset"`
-	Length   int    `json:"length"`
-	URL      string `json:"url,omitempty"`
-	Language string `json:"language,omitempty"`
+	Type          string `json:"type"`
+	Offset        int    `json:"offset"`
+	Length        int    `json:"length"`
+	URL           string `json:"url,omitempty"`
+	Language      string `json:"language,omitempty"`
+	CustomEmojiID string `json:"custom_emoji_id,omitempty"`
 }
 
 // wireLocation is the Location object.
@@ -62,6 +65,24 @@ type wireVenue struct {
 	Title         string       `json:"title"`
 	Address       string       `json:"address"`
 	GooglePlaceID string       `json:"google_place_id,omitempty"`
+}
+
+// wirePhotoSize is the PhotoSize object.
+type wirePhotoSize struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+// wireDocument is the Document object.
+type wireDocument struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	FileName     string `json:"file_name,omitempty"`
+	MimeType     string `json:"mime_type,omitempty"`
+	FileSize     int    `json:"file_size,omitempty"`
 }
 
 // wireButton is the InlineKeyboardButton object, reduced to the kinds the
@@ -79,16 +100,29 @@ type wireInlineMarkup struct {
 
 // wireMessage is the Message object.
 type wireMessage struct {
-	MessageID   int               `json:"message_id"`
-	From        *wireUser         `json:"from,omitempty"`
-	Chat        wireChat          `json:"chat"`
-	Date        int64             `json:"date"`
-	EditDate    int64             `json:"edit_date,omitempty"`
-	Text        string            `json:"text,omitempty"`
-	Entities    []wireEntity      `json:"entities,omitempty"`
-	Location    *wireLocation     `json:"location,omitempty"`
-	Venue       *wireVenue        `json:"venue,omitempty"`
-	ReplyMarkup *wireInlineMarkup `json:"reply_markup,omitempty"`
+	MessageID       int               `json:"message_id"`
+	From            *wireUser         `json:"from,omitempty"`
+	Chat            wireChat          `json:"chat"`
+	Date            int64             `json:"date"`
+	EditDate        int64             `json:"edit_date,omitempty"`
+	ViaBot          *wireUser         `json:"via_bot,omitempty"`
+	Text            string            `json:"text,omitempty"`
+	Entities        []wireEntity      `json:"entities,omitempty"`
+	Photo           []wirePhotoSize   `json:"photo,omitempty"`
+	Document        *wireDocument     `json:"document,omitempty"`
+	Caption         string            `json:"caption,omitempty"`
+	CaptionEntities []wireEntity      `json:"caption_entities,omitempty"`
+	Location        *wireLocation     `json:"location,omitempty"`
+	Venue           *wireVenue        `json:"venue,omitempty"`
+	NewChatMembers  []wireUser        `json:"new_chat_members,omitempty"`
+	NewChatMember   *wireUser         `json:"new_chat_member,omitempty"`
+	NewParticipant  *wireUser         `json:"new_chat_participant,omitempty"`
+	ReplyMarkup     *wireInlineMarkup `json:"reply_markup,omitempty"`
+}
+
+// wireMessageID is the MessageId object that copyMessage returns.
+type wireMessageID struct {
+	MessageID int `json:"message_id"`
 }
 
 // wireCallbackQuery is the CallbackQuery object.
@@ -100,11 +134,64 @@ type wireCallbackQuery struct {
 	Data         string       `json:"data,omitempty"`
 }
 
+// wireChatMember is the ChatMember object, reduced to its user, status and,
+// for a user who blocked the bot or a bot removed from a group, until_date.
+type wireChatMember struct {
+	User      wireUser `json:"user"`
+	Status    string   `json:"status"`
+	UntilDate *int64   `json:"until_date,omitempty"`
+}
+
+// wireChatMemberUpdated is the ChatMemberUpdated object.
+type wireChatMemberUpdated struct {
+	Chat          wireChat       `json:"chat"`
+	From          wireUser       `json:"from"`
+	Date          int64          `json:"date"`
+	OldChatMember wireChatMember `json:"old_chat_member"`
+	NewChatMember wireChatMember `json:"new_chat_member"`
+}
+
+// wireInlineQuery is the InlineQuery object.
+type wireInlineQuery struct {
+	ID       string   `json:"id"`
+	From     wireUser `json:"from"`
+	Query    string   `json:"query"`
+	Offset   string   `json:"offset"`
+	ChatType string   `json:"chat_type,omitempty"`
+}
+
+// wireChosenInlineResult is the ChosenInlineResult object.
+type wireChosenInlineResult struct {
+	ResultID        string   `json:"result_id"`
+	From            wireUser `json:"from"`
+	InlineMessageID string   `json:"inline_message_id,omitempty"`
+	Query           string   `json:"query"`
+}
+
 // wireUpdate is the Update object, for the kinds the fake generates itself.
 type wireUpdate struct {
-	UpdateID      int                `json:"update_id"`
-	Message       *wireMessage       `json:"message,omitempty"`
-	CallbackQuery *wireCallbackQuery `json:"callback_query,omitempty"`
+	UpdateID           int                     `json:"update_id"`
+	Message            *wireMessage            `json:"message,omitempty"`
+	CallbackQuery      *wireCallbackQuery      `json:"callback_query,omitempty"`
+	MyChatMember       *wireChatMemberUpdated  `json:"my_chat_member,omitempty"`
+	InlineQuery        *wireInlineQuery        `json:"inline_query,omitempty"`
+	ChosenInlineResult *wireChosenInlineResult `json:"chosen_inline_result,omitempty"`
+}
+
+// kind names the update's one optional field, as allowed_updates does.
+func (u *wireUpdate) kind() string {
+	switch {
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	case u.InlineQuery != nil:
+		return "inline_query"
+	case u.ChosenInlineResult != nil:
+		return "chosen_inline_result"
+	default:
+		return "message"
+	}
 }
 
 // wireCommand is the BotCommand object.
@@ -127,4 +214,14 @@ type wireWebhookInfo struct {
 	HasCustomCertificate bool     `json:"has_custom_certificate"`
 	PendingUpdateCount   int      `json:"pending_update_count"`
 	AllowedUpdates       []string `json:"allowed_updates,omitempty"`
+}
+
+// wireDescription is the BotDescription object; wireShortDescription is
+// BotShortDescription.
+type wireDescription struct {
+	Description string `json:"description"`
+}
+
+type wireShortDescription struct {
+	ShortDescription string `json:"short_description"`
 }
