@@ -186,15 +186,15 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kApplyStep:    on((*Bot).applyStep, aWord),
 		kApplyService: on((*Bot).applyService, aService),
 
-		kMine:          forProvider((*Bot).mineButton, aSpace),
-		kMineEdit:      forProvider((*Bot).mineEdit, aSpace, aPart),
-		kMineHoursOK:   forProvider((*Bot).mineHoursOK, aSpace),
-		kMineMute:      forProvider((*Bot).mineMute, aSpace),
-		kAgenda:        forProvider((*Bot).agendaButton, aSpace, aSmall),
+		kMine:        forProvider((*Bot).mineButton, aSpace),
+		kMineEdit:    forProvider((*Bot).mineEdit, aSpace, aPart),
+		kMineHoursOK: forProvider((*Bot).mineHoursOK, aSpace),
+		kMineMute:    forProvider((*Bot).mineMute, aSpace),
+		kAgenda:      forProvider((*Bot).agendaButton, aSpace, aSmall),
 		// These act on the space of the edit in the making (the state names
 		// it, and the registry checks it again).
-		kMineService: {h: (*Bot).mineService, args: []arg{aService}, who: provider, space: -1},
-		kMineRoom:    {h: (*Bot).mineRoom, args: []arg{aSmall}, who: provider, space: -1},
+		kMineService:   {h: (*Bot).mineService, args: []arg{aService}, who: provider, space: -1},
+		kMineRoom:      {h: (*Bot).mineRoom, args: []arg{aSmall}, who: provider, space: -1},
 		kClosureRemove: {h: (*Bot).closureRemove, args: []arg{aInt}, who: provider, space: -1}, // the registry checks whose closure it is
 
 		kPanel:         forStaff((*Bot).panelButton, aWord),
