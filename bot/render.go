@@ -88,7 +88,7 @@ func distance(l *locales.Localizer, m float64) string {
 func hoursNames(l *locales.Localizer) hours.Names {
 	var n hours.Names
 	copy(n.Days[:], strings.Split(l.T("days.short"), ","))
-	n.Off, n.Holidays, n.Always = l.T("hours.off"), l.T("hours.holidays"), l.T("hours.always")
+	n.Off, n.Holidays, n.Always, n.HolidaysUsual = l.T("hours.off"), l.T("hours.holidays"), l.T("hours.always"), l.T("hours.holidays_usual")
 	return n
 }
 

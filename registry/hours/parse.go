@@ -168,9 +168,10 @@ func atoi(s string) int {
 }
 
 type parser struct {
-	expr string
-	toks []token
-	i    int
+	expr      string
+	toks      []token
+	i         int
+	usualOnPH bool // the last rule about holidays was "PH open"
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -217,9 +218,20 @@ func Parse(s string) (Schedule, error) {
 			return Schedule{}, p.fail(t.pos, "expected \";\" between rules, found %s", t.describe())
 		}
 	}
-	sched := Schedule{ok: true}
+	sched := Schedule{ok: true, usualOnPH: p.usualOnPH}
 	for i := range raw {
 		sched.days[i] = newSlot(raw[i])
+	}
+	if sched.usualOnPH {
+		// Where every weekday keeps the same hours, "PH open" is those hours
+		// on holidays too; with no weekday open, it says nothing.
+		same := true
+		for _, sl := range sched.days[1:phSlot] {
+			same = same && sl.equal(sched.days[0])
+		}
+		if same {
+			sched.days[phSlot], sched.usualOnPH = sched.days[0], false
+		}
 	}
 	return sched, nil
 }
@@ -250,6 +262,11 @@ func (p *parser) rule(raw *[8][]Span) error {
 	case tOff:
 	case tOpen:
 		spans = []Span{{0, minutesPerDay}}
+		if targets == 1<<phSlot {
+			// "PH open": holidays do not close the place, which keeps its
+			// usual hours (a provider means that, rather than 24 hours).
+			p.usualOnPH, spans = true, nil
+		}
 	case tTime:
 		p.i--
 		var err error
@@ -263,6 +280,9 @@ func (p *parser) rule(raw *[8][]Span) error {
 		return p.fail(t.pos, "missing hours, \"off\" or \"open\" after the days")
 	default:
 		return p.fail(t.pos, "expected hours, \"off\" or \"open\", found %s", t.describe())
+	}
+	if targets&(1<<phSlot) != 0 && !(t.kind == tOpen && targets == 1<<phSlot) {
+		p.usualOnPH = false // a later rule for holidays replaces "PH open"
 	}
 	for i := range raw {
 		if targets&(1<<i) != 0 {

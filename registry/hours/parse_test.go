@@ -44,7 +44,7 @@ var validExprs = []struct {
 	{"Mo-Fr 09:00-18:00; 24/7", "24/7"},
 	{"Mo-Fr 09:00-18:00; off", "off"},
 	{"Mo-Fr 09:00-18:00; PH open", "Mo-Fr 09:00-18:00; PH open"},
-	{"PH open", "PH open"},
+	{"PH open", "off"}, // the usual hours of no weekday: never open
 	{"Mo-Fr 09:00-18:00; PH 09:00-12:00", "Mo-Fr 09:00-18:00; PH 09:00-12:00"},
 	{"PH 10:00-12:00", "PH 10:00-12:00"},
 	{"Su,PH off; Mo-Sa 08:00-20:00", "Mo-Sa 08:00-20:00; PH off"},
@@ -196,7 +196,8 @@ func TestEqual(t *testing.T) {
 		{"Mo-Fr 09:00-18:00", "Mo-Fr 09:00-17:00", false},
 		{"Fr 18:00-02:00", "Fr 18:00-26:00", true},
 		{"Fr 18:00-02:00", "Fr 18:00-24:00; Sa 00:00-02:00", false},
-		{"PH open", "PH 00:00-24:00", true},
+		{"PH open", "PH 00:00-24:00", false}, // "PH open" keeps the weekday's hours
+		{"Mo-Su 08:00-20:00; PH open", "Mo-Su 08:00-20:00; PH 08:00-20:00", true},
 		{"Mo-Fr 09:00-18:00", "Mo-Fr 09:00-18:00; PH open", false},
 	}
 	for _, tc := range tests {

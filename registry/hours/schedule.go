@@ -16,6 +16,9 @@ type Span struct{ From, To int }
 type Schedule struct {
 	ok   bool
 	days [8]slot // Monday..Sunday, then public holidays
+	// usualOnPH is "PH open": a public holiday does not close the place,
+	// which keeps the hours of the weekday the holiday falls on.
+	usualOnPH bool
 }
 
 // slot holds what one kind of day (a weekday or a public holiday) opens:
@@ -77,8 +80,8 @@ func (s Schedule) Always() bool {
 	if !s.ok {
 		return false
 	}
-	for _, sl := range s.days {
-		if !sl.fullDay() {
+	for i, sl := range s.days {
+		if !sl.fullDay() && !(i == phSlot && s.usualOnPH) {
 			return false
 		}
 	}
@@ -87,7 +90,15 @@ func (s Schedule) Always() bool {
 
 // never reports whether s has no opening at all.
 func (s Schedule) never() bool {
-	for _, sl := range s.days {
+	for _, sl := range s.days[:phSlot] {
+		if !sl.closed() {
+			return false
+		}
+	}
+	if s.usualOnPH {
+		return true
+	}
+	for _, sl := range s.days[phSlot:] {
 		if !sl.closed() {
 			return false
 		}
@@ -97,7 +108,7 @@ func (s Schedule) never() bool {
 
 // Equal reports whether s and o describe the same opening hours.
 func (s Schedule) Equal(o Schedule) bool {
-	if s.ok != o.ok {
+	if s.ok != o.ok || s.usualOnPH != o.usualOnPH {
 		return false
 	}
 	for i := range s.days {
@@ -133,7 +144,7 @@ func (d date) weekday() int {
 // slotFor returns the rules that apply on d: the holiday ones if d is a
 // public holiday in cal, the weekday ones otherwise.
 func (s *Schedule) slotFor(d date, cal Calendar) *slot {
-	if _, ok := cal.holiday(d); ok {
+	if _, ok := cal.holiday(d); ok && !s.usualOnPH {
 		return &s.days[phSlot]
 	}
 	return &s.days[d.weekday()]
@@ -246,12 +257,16 @@ func (s Schedule) String() string {
 	})
 	ph := s.days[phSlot]
 	switch {
+	case s.usualOnPH && len(rules) == 0:
+		return "off"
+	case s.usualOnPH:
+		rules = append(rules, "PH open")
 	case ph.closed() && len(rules) == 0:
 		return "off"
 	case ph.closed():
 		rules = append(rules, "PH off")
 	case ph.fullDay():
-		rules = append(rules, "PH open")
+		rules = append(rules, "PH 00:00-24:00")
 	default:
 		rules = append(rules, "PH "+ph.osm())
 	}
@@ -368,6 +383,9 @@ type Names struct {
 	Off string
 	// Holidays introduces the hours on public holidays, such as "festivi".
 	Holidays string
+	// HolidaysUsual says that public holidays keep the usual hours ("PH
+	// open"), such as "aperto anche nei festivi".
+	HolidaysUsual string
 	// Always is the whole text for 24/7, such as "sempre aperto".
 	Always string
 }
@@ -386,7 +404,9 @@ func (s Schedule) Format(n Names) string {
 	rules := s.weekdayRules(func(set uint8, sl slot) string {
 		return dayList(set, n.Days, "–", ", ") + " " + sl.render(humanTime, "–", ", ")
 	})
-	if ph := s.days[phSlot]; !ph.closed() {
+	if s.usualOnPH && len(rules) > 0 {
+		rules = append(rules, n.HolidaysUsual)
+	} else if ph := s.days[phSlot]; !ph.closed() && !s.usualOnPH {
 		rules = append(rules, n.Holidays+" "+ph.render(humanTime, "–", ", "))
 	}
 	if len(rules) == 0 {

@@ -51,7 +51,9 @@ func TestOpenAt(t *testing.T) {
 		{"no PH rule means closed on holidays", "Mo-Fr 09:00-18:00", at(2026, 12, 8, 10, 0), seregno, false},
 		{"24/7 on christmas night", "24/7", at(2026, 12, 25, 3, 0), seregno, true},
 		{"24/7 on a sunday", "24/7", at(2026, 11, 29, 23, 59), seregno, true},
-		{"PH open at night", "Mo-Fr 09:00-18:00; PH open", at(2026, 12, 8, 3, 0), seregno, true},
+		{"PH open keeps the usual hours", "Mo-Fr 09:00-18:00; PH open", at(2026, 12, 8, 10, 0), seregno, true},
+		{"PH open is not open at night", "Mo-Fr 09:00-18:00; PH open", at(2026, 12, 8, 3, 0), seregno, false},
+		{"PH open on a Sunday holiday keeps Sunday closed", "Mo-Fr 09:00-18:00; PH open", at(2026, 4, 5, 10, 0), seregno, false},
 		{"PH hours inside", "Mo-Fr 09:00-18:00; PH 09:00-12:00", at(2026, 4, 6, 10, 0), seregno, true},
 		{"PH hours outside", "Mo-Fr 09:00-18:00; PH 09:00-12:00", at(2026, 4, 6, 13, 0), seregno, false},
 		{"PH hours on a sunday holiday", "Mo-Fr 09:00-18:00; PH 09:00-12:00", at(2026, 4, 5, 10, 0), seregno, true},
@@ -186,16 +188,18 @@ func TestSpansAgreeWithOpenAt(t *testing.T) {
 
 var (
 	italian = Names{
-		Days:     [7]string{"lun", "mar", "mer", "gio", "ven", "sab", "dom"},
-		Off:      "chiuso",
-		Holidays: "festivi",
-		Always:   "sempre aperto",
+		Days:          [7]string{"lun", "mar", "mer", "gio", "ven", "sab", "dom"},
+		Off:           "chiuso",
+		Holidays:      "festivi",
+		Always:        "sempre aperto",
+		HolidaysUsual: "anche nei festivi",
 	}
 	english = Names{
-		Days:     [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"},
-		Off:      "closed",
-		Holidays: "holidays",
-		Always:   "open 24/7",
+		Days:          [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"},
+		Off:           "closed",
+		Holidays:      "holidays",
+		Always:        "open 24/7",
+		HolidaysUsual: "holidays too",
 	}
 )
 
@@ -215,7 +219,9 @@ func TestFormat(t *testing.T) {
 			"Mon, Wed, Fri 8:30–12:30, 14:00–18:00; holidays 9:00–12:00", "lists and holiday hours"},
 		{"Fr-Mo 18:00-02:00", "ven–lun 18:00–2:00", "Fri–Mon 18:00–2:00", "wrapping days and night"},
 		{"Sa,Su 10:00-12:00", "sab, dom 10:00–12:00", "Sat, Sun 10:00–12:00", "two days"},
-		{"08:00-20:00; PH open", "lun–dom 8:00–20:00; festivi 0:00–24:00", "Mon–Sun 8:00–20:00; holidays 0:00–24:00", "every day, open on holidays"},
+		{"08:00-20:00; PH open", "lun–dom 8:00–20:00; festivi 8:00–20:00", "Mon–Sun 8:00–20:00; holidays 8:00–20:00", "every day, open on holidays"},
+		{"Mo-Fr 09:00-18:00; PH open", "lun–ven 9:00–18:00; anche nei festivi", "Mon–Fri 9:00–18:00; holidays too", "weekdays, holidays too"},
+		{"PH 00:00-24:00", "festivi 0:00–24:00", "holidays 0:00–24:00", "holidays around the clock"},
 		{"PH 10:00-12:00", "festivi 10:00–12:00", "holidays 10:00–12:00", "holidays only"},
 		{"24/7; PH off", "lun–dom 0:00–24:00", "Mon–Sun 0:00–24:00", "around the clock but not holidays"},
 	}
