@@ -141,8 +141,7 @@ func (b *Bot) bookWhere(s *session, h *bookHint) error {
 // bookFromText starts a booking from words: "prenota 2 scrivanie venerdì
 // mattina da Officina Brianza".
 func (b *Bot) bookFromText(s *session, r intent.Request) error {
-	h := &bookHint{Part: string(r.When.Part), From: r.When.From, To: r.When.To, Desks: r.Quantity,
-		Room: slices.Contains(r.Services, string(registry.MeetingRoom)) || slices.Contains(r.Services, string(registry.ConferenceRoom))}
+	h := &bookHint{Part: string(r.When.Part), From: r.When.From, To: r.When.To, Desks: r.Quantity, Room: roomWanted(r)}
 	if !r.When.Date.IsZero() {
 		h.Day = r.When.Date.Format(time.DateOnly)
 	}
@@ -176,8 +175,10 @@ func applyHint(d *draft, h *bookHint) {
 	switch {
 	case h.From != h.To:
 		d.Slot, d.From, d.To = string(registry.Hours), h.From, h.To
-	case h.Part == string(registry.Morning), h.Part == string(registry.Afternoon), h.Part == string(registry.FullDay):
+	case h.Part == string(registry.Morning), h.Part == string(registry.Afternoon):
 		d.Slot = h.Part
+	case h.Part == string(intent.AllDay):
+		d.Slot = string(registry.FullDay)
 	}
 }
 
@@ -234,6 +235,23 @@ func (b *Bot) bookNext(s *session, sp *registry.Space, edit bool) error {
 			return b.bookRefused(s, sp, refusal)
 		} else if err != nil {
 			return err
+		}
+	}
+	if d.Done == "" {
+		s.st.Await = &await{Kind: answerBooking, Space: sp.ID}
+	}
+	// A slot the space does not keep that day, or one already over, is
+	// refused as soon as it is known, with the slots it does keep.
+	if d.Day != "" && d.Room == "" && d.Slot != "" && d.Slot != string(registry.Hours) {
+		day, _ := parseDay(d.Day)
+		span, ok := registry.SlotHours(sp, day, registry.Slot(d.Slot), b.db.Calendar)
+		if !ok || b.over(s, day, span.To) {
+			key := "book.no_such_slot"
+			if ok {
+				key = "book.slot_over"
+			}
+			s.say(s.T(key, "Name", sp.Name, "Slot", s.T("part."+d.Slot), "Day", dayName(s.l, s.today(), day)))
+			d.Slot = ""
 		}
 	}
 	switch {
@@ -319,26 +337,88 @@ func (b *Bot) askDesks(s *session, sp *registry.Space, edit bool) error {
 	for n := 1; n <= min(6, sp.Desks); n++ {
 		counts = append(counts, stepButton(s, strconv.Itoa(n), kBookDesks, strconv.Itoa(n)))
 	}
-	s.st.Await = &await{Kind: answerDesks, Space: sp.ID}
 	s.reply(Reply{Text: s.T("book.ask_desks"), Buttons: rows(counts, abandonRow(s)), Edit: edit})
 	return nil
 }
 
-// typedDesks takes a number typed at "how many desks?".
-func (b *Bot) typedDesks(s *session, text string) (bool, error) {
+// The words that answer the booking flow in any step.
+var (
+	abandonWords = []string{"annulla", "lascia stare", "lascia perdere", "non importa", "niente", "stop", "basta", "no grazie",
+		"cancel", "never mind", "forget it", "no thanks"}
+	confirmWords = []string{"si", "conferma", "confermo", "ok", "okay", "va bene", "perfetto", "procedi", "prenota", "vai",
+		"yes", "confirm", "go ahead", "book it", "sure", "yep", "si grazie", "yes please"}
+)
+
+// typedBooking listens to what is typed while a booking is in the making:
+// "annulla" drops it, "sì" confirms a complete one, a number or "2
+// scrivanie" says how many, and a day or a part of the day ("meglio
+// venerdì", "il pomeriggio") changes that step. Anything else is read as an
+// ordinary message.
+func (b *Bot) typedBooking(s *session, text string) (bool, error) {
 	d := s.st.Draft
-	n, err := strconv.Atoi(strings.TrimSpace(text))
-	if d == nil || err != nil || n < 1 {
+	if d == nil || d.Done != "" {
 		return false, nil
 	}
-	s.st.Await = nil
+	words := strings.Trim(intent.Normalize(text), " ")
+	for _, w := range []string{" per favore", " grazie", " please"} {
+		words = strings.TrimSuffix(words, w)
+	}
 	sp, err := b.db.Space(s.ctx, d.Space)
+	if err != nil || sp.Status != registry.Approved {
+		return false, nil
+	}
+	complete := d.Day != "" && (d.Room != "" && d.From != d.To || d.Room == "" && d.Slot != "" && d.Desks > 0)
+	switch {
+	case slices.Contains(abandonWords, words):
+		s.st.Draft, s.st.Await = nil, nil
+		s.say(s.T("book.abandoned"))
+		return true, nil
+	case complete && slices.Contains(confirmWords, words):
+		return true, b.bookConfirm(s, d, &sp, "")
+	}
+	if n, err := strconv.Atoi(words); err == nil && d.Room == "" {
+		if n < 1 {
+			return false, nil
+		}
+		d.Desks = n
+		d.Rev++
+		return true, b.bookNext(s, &sp, false)
+	}
+	p, err := b.parser(s)
 	if err != nil {
 		return true, err
 	}
-	d.Desks = n
+	r := p.Parse(text, s.lang(), s.now, intent.Context{LastResults: s.st.Results})
+	if r.Space != "" && r.Space != d.Space || len(r.Candidates) > 0 || r.Place != "" || len(r.Services) > 0 && !roomWanted(r) {
+		return false, nil // another space, or a search: a new request
+	}
+	changed := false
+	if !r.When.Date.IsZero() {
+		d.Day, changed = r.When.Date.Format(time.DateOnly), true
+	}
+	switch {
+	case r.When.From != r.When.To && r.When.From > 0 && d.Room != "":
+		d.From, d.To, changed = r.When.From, r.When.To, true
+	case r.When.From != r.When.To && r.When.From > 0:
+		d.Slot, d.From, d.To, changed = string(registry.Hours), r.When.From, r.When.To, true
+	case r.When.Part == intent.Morning || r.When.Part == intent.Afternoon:
+		d.Slot, d.Room, d.From, d.To, changed = string(r.When.Part), "", 0, 0, true
+	case r.When.Part == intent.AllDay:
+		d.Slot, d.Room, d.From, d.To, changed = string(registry.FullDay), "", 0, 0, true
+	}
+	if r.Quantity > 0 && d.Room == "" {
+		d.Desks, changed = r.Quantity, true
+	}
+	if !changed {
+		return false, nil
+	}
 	d.Rev++
 	return true, b.bookNext(s, &sp, false)
+}
+
+// roomWanted reports whether words ask for a meeting or conference room.
+func roomWanted(r intent.Request) bool {
+	return slices.Contains(r.Services, string(registry.MeetingRoom)) || slices.Contains(r.Services, string(registry.ConferenceRoom))
 }
 
 // bookSummary shows what is about to be booked, with Confirm and changes.
@@ -367,9 +447,22 @@ func (b *Bot) draftText(s *session, sp *registry.Space, d *draft) string {
 		}
 	}
 	what := s.l.N("book.desks", d.Desks)
+	price := 0
 	if room, ok := sp.Room(d.Room); ok {
 		what = esc(room.Name)
+		price = room.PriceHourCents * (to - from) / 60
+	} else {
+		switch registry.Slot(d.Slot) {
+		case registry.Morning, registry.Afternoon:
+			price = sp.PriceHalfDayCents * d.Desks
+		case registry.FullDay:
+			price = sp.PriceDayCents * d.Desks
+		}
 	}
-	return s.T("book.line", "Name", sp.Name, "Day", dayName(s.l, s.today(), day),
+	line := s.T("book.line", "Name", sp.Name, "Day", shortDay(s.l, s.today(), day),
 		"From", clock(from), "To", clock(to), "What", locales.HTML(what))
+	if price > 0 {
+		line += " · " + euro(s.l, price)
+	}
+	return line
 }

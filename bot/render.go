@@ -116,6 +116,20 @@ func dayName(l *locales.Localizer, today, day time.Time) string {
 	return dateName(l, day)
 }
 
+// shortDay writes a date short, with "oggi" or "domani" beside it where
+// it helps: "gio 3 dic (domani)", "ven 11 dic".
+func shortDay(l *locales.Localizer, today, day time.Time) string {
+	months := strings.Split(l.T("months.short"), ",")
+	text := l.T("day.short", "Weekday", weekdayName(l, day.Weekday(), false), "Day", day.Day(), "Month", months[day.Month()-1])
+	switch daysBetween(today, day) {
+	case 0:
+		text += " (" + l.T("day.today") + ")"
+	case 1:
+		text += " (" + l.T("day.tomorrow") + ")"
+	}
+	return text
+}
+
 // dateName writes a date in full: "venerdì 4 dicembre".
 func dateName(l *locales.Localizer, day time.Time) string {
 	months := strings.Split(l.T("months.long"), ",")

@@ -251,7 +251,7 @@ var payloads = []payloadRoute{
 type answerKind string
 
 const (
-	answerDesks             answerKind = "desks"       // how many desks, in the booking flow
+	answerBooking           answerKind = "booking"     // any step of the booking flow: a day, a slot, how many, yes, no
 	answerApply             answerKind = "apply"       // the application form's current question
 	answerMineDesks         answerKind = "mine_desks"  // a provider's edits: the desks
 	answerMineHours         answerKind = "mine_hours"  // … the opening hours, in words
@@ -284,7 +284,7 @@ var answers map[answerKind]answerRoute
 
 func init() {
 	answers = map[answerKind]answerRoute{
-		answerDesks:             {h: (*Bot).typedDesks},
+		answerBooking:           {h: (*Bot).typedBooking},
 		answerApply:             {h: (*Bot).typedApply, loc: (*Bot).applyLocation},
 		answerMineDesks:         {h: (*Bot).typedMineDesks, who: provider},
 		answerMineHours:         {h: (*Bot).typedMineHours, who: provider},
