@@ -129,7 +129,8 @@ func TestWhen(t *testing.T) {
 		{"il 2", "2026-12-02", "", 0, 0, false, ""},
 		{"il 1", "2027-01-01", "", 0, 0, false, ""},
 		{"il 31", "2026-12-31", "", 0, 0, false, ""},
-		{"1 dicembre", "2027-12-01", "", 0, 0, false, ""},
+		{"1 dicembre", "2026-12-01", "", 0, 0, false, ""}, // yesterday: the bot says it is past
+		{"1 ottobre", "2027-10-01", "", 0, 0, false, ""},  // more than two months back: next year
 		{"29 febbraio", "2028-02-29", "", 0, 0, false, ""},
 		{"dec 3", "2026-12-03", "", 0, 0, false, ""},
 		{"3rd december", "2026-12-03", "", 0, 0, false, ""},
@@ -281,7 +282,7 @@ func TestContext(t *testing.T) {
 		{"details of 3", last, Details, 0, "", false},
 		{"la terza", last, Details, 3, "", false},
 		{"il secondo", Context{}, Details, 2, "", false},
-		{"prima delle 9", last, Unknown, 0, "", false},
+		{"prima delle 9", last, Search, 0, "", false}, // a time, not the first result
 		{"nel primo pomeriggio", last, Search, 0, "", false},
 		{"e con la fibra?", last, Search, 0, "", true},
 		{"and in Monza?", last, Search, 0, "", true},
