@@ -642,7 +642,7 @@ func (st *state) decide(r *Request, f flags) Intent {
 		return Privacy
 	case has(fData):
 		return MyData
-	case !has(fCancel) && !has(fBook) && (has(fGetListed) || (has(fApplyVerb) || has(fOwn)) && has(fSpaceNoun) && (has(fMy) || has(fOwn))):
+	case !has(fCancel) && !has(fBook) && (has(fGetListed) || (has(fApplyVerb) || has(fOwn)) && has(fSpaceNoun) && (has(fMy) || has(fOwn) || has(fHowTo))):
 		return Apply
 	case has(fLanguage):
 		return Language

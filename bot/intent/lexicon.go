@@ -54,6 +54,7 @@ const (
 	kOther                 // "altri", "other": "io e altri tre"
 	kFree                  // "gratuito", "free of charge"
 	kReason                // "a causa di", "due to": before the reason for a closure
+	kClock                 // n: minutes since midnight: "mezzogiorno", "midnight"
 )
 
 // Intent cue bits, set by kFlag senses.
@@ -94,6 +95,7 @@ const (
 	fSpaceNoun   // "coworking", "spazio", "space": a space, not its services
 	fOrganize    // "organizza", "hosts": a space that holds events
 	fBookingCode // "codice", "code"
+	fHowTo       // "come faccio", "how do I"
 )
 
 // Language bits of lexicon entries.
@@ -156,7 +158,7 @@ var lexicon = []lexDef{
 	{kFlag, "", fDetails, langIT, "info|informazioni|dettagli|dettaglio|dimmi di piu|parlami di|com e|cosa offre|servizi|fammi vedere|scheda|descrizione"},
 	{kFlag, "", fDetails, langEN, "details|detail|tell me about|more info|info on|information|what does|offer|show me|about"},
 	{kFlag, "", fHours, langIT, "orari|orario|apertura|orari di apertura|orari di chiusura|a che ora apre|a che ora chiude|a che ora aprite|a che ora chiudete|fino a che ora|che orari|che orario|che orari fa"},
-	{kFlag, "", fHours, langEN, "hours|opening hours|opening times|opening|closing time|closing times|what time|when does|open until|what time does"},
+	{kFlag, "", fHours, langEN, "hours|opening hours|opening times|opening|closing time|closing times|what time|when does|what time does|how late"},
 	{kFlag, "", fPrices, langIT, "quanto costa|quanto costano|costa|costano|costo|costi|prezzo|prezzi|tariffa|tariffe|listino|quanto si paga|paga|pagare|gratis|abbonamento|abbonamenti|quanto viene|qnt costa|qnt|euro"},
 	{kFlag, "", fPrices, langEN, "how much|price|prices|pricing|cost|costs|rate|rates|fee|fees|monthly fee"},
 	{kFlag, "", fContacts, langIT, "contatti|contatto|contattare|contatto il|telefono|tel|cellulare|indirizzo|sito|sito web|web|chiamare|chiamo|numero|numero di telefono|recapiti"},
@@ -175,8 +177,8 @@ var lexicon = []lexDef{
 	{kFlag, "", fMine, langEN, "did i book|have i booked|i booked"},
 	{kFlag, "", fShow, langIT, "mostrami|mostra|vedi|vedere|elenco|lista"},
 	{kFlag, "", fShow, langEN, "show|list"},
-	{kFlag, "", fCancel, langIT, "annulla|annullare|annullami|cancella|cancellare|cancellami|disdici|disdire|disdetta|elimina|eliminare"},
-	{kFlag, "", fCancel, langEN, "cancel|cancellation|delete"},
+	{kFlag, "", fCancel, langIT, "annulla|annullare|annullami|annullalo|annullala|cancella|cancellare|cancellami|cancello|cancellate|disdici|disdire|disdetta|elimina|eliminare|elimino|eliminate|rimuovi|rimuovere|rimuovete"},
+	{kFlag, "", fCancel, langEN, "cancel|cancellation|delete|erase|remove|wipe"},
 	{kFlag, "", fHelp, langIT, "aiuto|aiutami|aiutatemi|come funziona|come funzioni|cosa sai fare|cosa puoi fare|che sai fare|comandi|istruzioni|come si usa|come ti uso|come ti si usa|guida"},
 	{kFlag, "", fHelp, langEN, "help|how does this work|how does it work|what can you do|commands|instructions|how do i use"},
 	{kFlag, "", fLanguage, langIT, "lingua|cambia lingua|parli|parla|parlare|scrivere in"},
@@ -208,13 +210,13 @@ var lexicon = []lexDef{
 	{kFlag, "", fWhatsOn, langEN, "what s on|what is on|whats on|what s happening|what is happening|anything on|what s going on"},
 	{kFlag, "", fPrivacy, langIT, "privacy|informativa|informativa privacy|trattamento dei dati|trattamento dati|gdpr|protezione dei dati|come trattate|come usate|cosa fate con"},
 	{kFlag, "", fPrivacy, langEN, "privacy|privacy policy|privacy notice|gdpr|data protection|how do you use|how do you process|what do you do with"},
-	{kFlag, "", fData, langIT, "dati|dati personali|i miei dati|miei dati"},
-	{kFlag, "", fData, langEN, "my data|personal data|what data|which data|data about me|my personal data|all my data|data you have|data do you have|data do you keep|data you keep"},
+	{kFlag, "", fData, langIT, "dati|dati personali|i miei dati|miei dati|su di me|sapete di me"},
+	{kFlag, "", fData, langEN, "my data|personal data|what data|which data|data about me|my personal data|all my data|data you have|data do you have|data do you keep|data you keep|know about me|about me|my information|my details"},
 	{kFlag, "", fForget, langIT, "dimenticami|dimenticatemi|diritto all oblio|oblio|cancellami del tutto|elimina il mio account|cancella il mio account|elimina il mio profilo|cancella il mio profilo"},
 	{kFlag, "", fForget, langEN, "forget me|delete me|erase me|right to be forgotten|delete my account|remove my account|close my account|delete my profile"},
 	{kFlag, "", fNewEvent, langIT, "nuovo evento|nuovo corso|nuovo workshop|nuovo seminario|crea evento|crea un evento|creare un evento|pubblica evento|pubblica un evento|pubblicare un evento|aggiungi evento|aggiungi un evento|organizzo un evento|inserisci evento|inserisci un evento"},
 	{kFlag, "", fNewEvent, langEN, "new event|create event|create an event|add event|add an event|publish event|publish an event|post an event|new workshop|new course"},
-	{kFlag, "", fApplyVerb, langIT, "iscrivere|iscrivo|inserire|inserisco|inserite|aggiungere|aggiungo|aggiungete|registrare|registro|registrarmi|registrarsi|segnalare|segnalo|candidare|candidarmi|proporre|elenco"},
+	{kFlag, "", fApplyVerb, langIT, "iscrivere|iscrivo|iscrive|iscriversi|inserire|inserisco|inserite|aggiungere|aggiungo|aggiungete|registrare|registro|registra|registrarmi|registrarsi|segnalare|segnalo|candidare|candidarmi|proporre|elenco|comparire|apparire"},
 	{kFlag, "", fApplyVerb, langEN, "add|list|register|submit|include|sign up my|put my"},
 	{kFlag, "", fOwn, langIT, "gestisco|gestiamo|gestore|gestrice|titolare|proprietario|proprietaria|ho un coworking|abbiamo un coworking|ho uno spazio|abbiamo uno spazio"},
 	{kFlag, "", fOwn, langEN, "i run|we run|i manage|we manage|i own|we own|owner|manager of"},
@@ -227,6 +229,8 @@ var lexicon = []lexDef{
 	{kFlag, "", fOrganize, langEN, "organizes|organises|hosts|host|runs|holds|has|have|offers"},
 	{kFlag, "", fBookingCode, langIT, "codice|codice prenotazione|codice di prenotazione"},
 	{kFlag, "", fBookingCode, langEN, "code|booking code|reference"},
+	{kFlag, "", fHowTo, langIT, "come faccio|come posso|come si|come devo|come fare|come funziona per"},
+	{kFlag, "", fHowTo, langEN, "how do i|how can i|how to|how does one|how do we|how can we"},
 
 	// Places: near me.
 	{kNearMe, "", 0, langIT, "qui vicino|qua vicino|vicino a me|nei paraggi|qui intorno|qua intorno|dove sono|intorno a me|da queste parti"},
@@ -255,6 +259,9 @@ var lexicon = []lexDef{
 	{kDayRel, "afternoon", 0, langEN, "this afternoon"},
 	{kDayRel, "", 1, langIT, "domani|dmn"},
 	{kDayRel, "", 1, langEN, "tomorrow|tmrw|tmr|tomorow"},
+	{kDayRel, "evening", 1, langEN, "tomorrow night|tomorrow evening"},
+	{kDayRel, "morning", 1, langEN, "tomorrow morning"},
+	{kDayRel, "afternoon", 1, langEN, "tomorrow afternoon"},
 	{kDayRel, "morning", 1, langIT, "domattina"},
 	{kDayRel, "", 2, langIT, "dopodomani|dopo domani"},
 	{kDayRel, "", 2, langEN, "day after tomorrow|the day after tomorrow"},
@@ -345,7 +352,7 @@ var lexicon = []lexDef{
 	{kRange, "nextmonth", 0, langEN, "next month"},
 	{kDateFrom, "", 0, langIT, "dal|dall|da|a partire dal|a partire da|tra il|fra il"},
 	{kDateFrom, "", 0, langEN, "from|between"},
-	{kDateTo, "", 0, langIT, "al|all|a|fino al|fino all|e il"},
+	{kDateTo, "", 0, langIT, "al|all|a|fino al|fino all|e"},
 	{kDateTo, "", 0, langEN, "to|until|till|through|and"},
 	{kNext, "", 0, langEN, "next|coming"},
 	{kNow, "", 0, langIT, "adesso|subito|in questo momento|ora come ora|al momento|attualmente"},
@@ -359,6 +366,10 @@ var lexicon = []lexDef{
 	{kTo, "", 0, langEN, "to|till|until|and|through"},
 	{kAt, "", 0, langIT, "alle|alle ore|verso le|verso|per le|ore"},
 	{kAt, "", 0, langEN, "at|around"},
+	{kClock, "", 12 * 60, langIT, "mezzogiorno|mezzodi"},
+	{kClock, "", 24 * 60, langIT, "mezzanotte"},
+	{kClock, "", 12 * 60, langEN, "noon|midday"},
+	{kClock, "", 24 * 60, langEN, "midnight"},
 	{kAmPm, "am", 0, langEN, "am|a m"},
 	{kAmPm, "pm", 0, langEN, "pm|p m"},
 	{kArticle, "", 0, langIT, "il|lo|la|l|i|gli|le|del|dello|della|dell|dei|degli|delle|al|allo|alla|all|ai|agli|alle|sul|sullo|sulla|sull|sui|sugli|sulle|nel|nella|nell|nei|negli|nelle|dal|dalla|dall|dai|dagli|dalle|per il|per la|col|coi"},

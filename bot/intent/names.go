@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // class is what one word of a space's or a room's name says about which
@@ -169,7 +171,7 @@ func (p *Parser) addNames(n *names, all []string, skip map[string]bool) [][]stri
 }
 
 // addSpace makes space number si known by the words of its names, by each
-// name of two or more content words as a whole phrase, and its rooms.
+// name of two or more words as a whole phrase, and its rooms.
 func (p *Parser) addSpace(si int, e Entry) space {
 	sp := space{id: e.ID}
 	phrases := p.addNames(&sp.names, append([]string{e.Name}, e.Aliases...), nil)
@@ -188,7 +190,7 @@ func (p *Parser) addSpace(si int, e Entry) space {
 		}
 	}
 	for fi, toks := range phrases {
-		if bits.OnesCount64(sp.forms[fi]) >= 2 {
+		if len(toks) >= 2 {
 			p.addPhrase(toks, sense{kind: kSpaceName, n: si, w: fi})
 		}
 	}
@@ -273,8 +275,9 @@ func (n *names) anchored(mask uint64) bool {
 
 // hit is one span that holds words of a space's names.
 type hit struct {
-	si, k int
-	mask  uint64
+	si, k  int
+	mask   uint64
+	phrase bool // the span is a whole name
 }
 
 // mention is a run of hits of one space, words of its names side by side.
@@ -306,7 +309,7 @@ func (st *state) parseSpaces(r *Request) {
 			case kSpaceTok:
 				hits = append(hits, hit{si: x.n, k: k, mask: 1 << x.w})
 			case kSpaceName:
-				hits = append(hits, hit{si: x.n, k: k, mask: st.p.spaces[x.n].forms[x.w]})
+				hits = append(hits, hit{si: x.n, k: k, mask: st.p.spaces[x.n].forms[x.w], phrase: true})
 			}
 		}
 	}
@@ -327,7 +330,18 @@ func (st *state) parseSpaces(r *Request) {
 			m.to, m.h1 = x.k+1, h+1
 		}
 		sp := &st.p.spaces[m.si]
-		if m.rank = sp.judge(m.mask); m.rank == rankNone {
+		m.rank = sp.judge(m.mask)
+		if m.h1-m.h0 == 1 && hits[m.h0].phrase {
+			m.rank = rankFull
+		}
+		// A name made only of everyday words and words with a meaning of
+		// their own ("Ufficio Condiviso", "Stazione Desio", "La
+		// Scrivania") is the name when written as such, with a capital;
+		// else it is what its words say, unless nothing else fits.
+		if m.rank == rankFull && !sp.anchored(m.mask) && (m.h1-m.h0 != 1 || !hits[m.h0].phrase || !st.capitalized(m.from, m.to)) {
+			m.rank = rankFallback
+		}
+		if m.rank == rankNone {
 			continue
 		}
 		m.score = m.rank*1000 + bits.OnesCount64(m.mask)
@@ -435,6 +449,9 @@ func (st *state) resolveFallback(r *Request) {
 		return
 	}
 	m0 := st.fallback[0]
+	if st.overlapsUsed(m0.from, m0.to) { // its words were taken for what they mean ("il lunedì")
+		return
+	}
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used || k >= m0.from && k < m0.to {
@@ -543,4 +560,37 @@ func (st *state) parseRooms(r *Request) {
 	if si < 0 {
 		r.Space = st.p.spaces[f.si].id
 	}
+}
+
+// capitalized reports whether a word of the spans [from, to) is written
+// with a capital letter where a capital says it is a name: not a place's
+// name (always capitalized), not the first word of a sentence, not in a
+// message written in capitals.
+func (st *state) capitalized(from, to int) bool {
+	if strings.ToUpper(st.text) == st.text {
+		return false
+	}
+	var buf [maxTokens][2]int
+	bounds := tokenBounds(st.text, buf[:0])
+	if len(bounds) < st.nt {
+		return false
+	}
+	for k := from; k < to; k++ {
+		s := &st.spans[k]
+		for t := s.i; t < s.j; t++ {
+			if genericNameWords[st.toks[t]] || st.p.lex[st.toks[t]].has(kPlace) {
+				continue
+			}
+			start := bounds[t][0]
+			if r, _ := utf8.DecodeRuneInString(st.text[start:]); !unicode.IsUpper(r) {
+				continue
+			}
+			before := strings.TrimRight(st.text[:start], " \t\"'«“(")
+			if before == "" || strings.ContainsAny(before[len(before)-1:], ".!?\n:") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }

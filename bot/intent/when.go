@@ -147,6 +147,9 @@ type timeFacts struct {
 // dicembre", "6 persone", "2 giorni") is no clock time.
 func (st *state) clockAt(k int) (int, int, bool, bool) {
 	s := st.at(k)
+	if c, ok := s.e.get(kClock); ok && !s.used {
+		return c.n, 1, true, true
+	}
 	if s.used || s.j-s.i != 1 {
 		return 0, 0, false, false
 	}
@@ -187,8 +190,9 @@ func (st *state) parseTime(r *Request, now time.Time) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	var f timeFacts
 	w := &r.When
-	st.parseHours(w)
+	ampm := st.parseHours(w)
 	st.parseDayRange(&f, today)
+	holidaySpan := -1
 	// Dates, weekdays, parts and "now".
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
@@ -202,6 +206,7 @@ func (st *state) parseTime(r *Request, now time.Time) {
 				if d, ok := dayMonth(today, n.day, n.month, n.year); ok {
 					f.explicit = d
 					s.used = true
+					holidaySpan = st.release(holidaySpan)
 				}
 				continue
 			case numInt, numDayTh:
@@ -213,6 +218,7 @@ func (st *state) parseTime(r *Request, now time.Time) {
 					if d, ok := dayMonth(today, n.v, m.n, 0); ok {
 						f.explicit = d
 						s.used, next.used = true, true
+						holidaySpan = st.release(holidaySpan)
 					}
 					continue
 				}
@@ -220,6 +226,7 @@ func (st *state) parseTime(r *Request, now time.Time) {
 					if d, ok := dayMonth(today, n.v, m.n, 0); ok {
 						f.explicit = d
 						s.used, prev.used = true, true
+						holidaySpan = st.release(holidaySpan)
 					}
 					continue
 				}
@@ -251,8 +258,10 @@ func (st *state) parseTime(r *Request, now time.Time) {
 				}
 				s.used = true
 			case kHoliday:
-				f.explicit = holiday(today, x.code)
-				s.used = true
+				if f.explicit.IsZero() {
+					f.explicit, holidaySpan = holiday(today, x.code), k
+					s.used = true
+				}
 			case kRange:
 				f.from, f.to = dayRange(today, x.code)
 				s.used = true
@@ -283,6 +292,14 @@ func (st *state) parseTime(r *Request, now time.Time) {
 			}
 		}
 	}
+	// "stasera alle 9", "after 9 tonight": the evening's hours.
+	if !ampm && (w.Part == Evening || w.Part == Afternoon) {
+		for _, m := range []*int{&w.From, &w.To} {
+			if *m > 0 && *m < 12*60 {
+				*m += 12 * 60
+			}
+		}
+	}
 	switch {
 	case !f.explicit.IsZero():
 		w.Date = f.explicit
@@ -306,10 +323,21 @@ func (st *state) parseTime(r *Request, now time.Time) {
 	}
 }
 
+// release gives back span k, taken as a holiday, when a date written in
+// numbers says the day ("Aperitivo di Natale, 18 dicembre"): the holiday
+// is then a word of a title. It returns -1.
+func (st *state) release(k int) int {
+	if k >= 0 {
+		st.spans[k].used = false
+	}
+	return -1
+}
+
 // parseHours reads spans of hours ("dalle 9 alle 13", "from 3 to 7 pm",
 // "9-13") and single times: "alle 15" (an hour from then), "dopo le 20"
-// (from then), "fino alle 21", "entro le 18" (up to then).
-func (st *state) parseHours(w *When) {
+// (from then), "fino alle 21", "entro le 18" (up to then). It reports
+// whether am or pm was written.
+func (st *state) parseHours(w *When) (ampm bool) {
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used {
@@ -337,10 +365,12 @@ func (st *state) parseHours(w *When) {
 				} else {
 					w.From, w.To = hourSpan(from, fromAmPm, to, toAmPm)
 					end = k3 + n2
+					ampm = ampm || toAmPm
 				}
 			} else {
 				w.From = afternoon(from, fromAmPm)
 			}
+			ampm = ampm || fromAmPm
 			for x := k; x < end; x++ {
 				st.spans[x].used = true
 			}
@@ -352,8 +382,9 @@ func (st *state) parseHours(w *When) {
 			if st.at(k2).e.has(kArticle) {
 				k2++
 			}
-			if at, n, ampm, ok := st.clockAt(k2); ok && at > 0 && at < 24*60 {
-				at = afternoon(at, ampm)
+			if at, n, atAmPm, ok := st.clockAt(k2); ok && at > 0 && (at < 24*60 || s.e.has(kUntil)) {
+				at = afternoon(at, atAmPm)
+				ampm = ampm || atAmPm
 				switch {
 				case s.e.has(kAfter):
 					w.From = at
@@ -373,9 +404,11 @@ func (st *state) parseHours(w *When) {
 			if n := readNumber(s.text); n.kind == numRange {
 				w.From, w.To = n.from, n.to
 				s.used = true
+				ampm = ampm || strings.Contains(s.text, "am") || strings.Contains(s.text, "pm")
 			}
 		}
 	}
+	return ampm
 }
 
 // hourSpan reconciles the two ends of a span of hours: "dalle 9 alle 1" ends at
