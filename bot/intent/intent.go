@@ -195,13 +195,15 @@ type Parser struct {
 	maxN        int
 	spell       *speller
 	spaces      []space
-	phraseWords map[string]bool // words of the built-in lexicon's phrases of several words
+	phrases     map[string][]sense // whole names of spaces and rooms (kSpaceName, kRoomName)
+	maxPhrase   int                // the most words of a whole name
+	phraseWords map[string]bool    // words of the built-in lexicon's phrases of several words
 }
 
 // New builds a parser that knows the given places and spaces, and the
 // spaces' rooms.
 func New(places, spaces []Entry) *Parser {
-	p := &Parser{lex: make(map[string]*entry, 4096), phraseWords: map[string]bool{}}
+	p := &Parser{lex: make(map[string]*entry, 4096), phrases: map[string][]sense{}, phraseWords: map[string]bool{}}
 	for _, d := range lexicon {
 		for ph := range strings.SplitSeq(d.phrases, "|") {
 			p.add(ph, sense{kind: d.kind, code: d.code, n: d.n, weak: d.code == "weak"}, d.lang)
@@ -290,7 +292,9 @@ type state struct {
 	nt          int
 	spans       [maxTokens]span
 	ns          int
-	code        int        // token index of a booking code, or -1
+	code        int         // token index of a booking code, or -1
+	names       [16]nameHit // whole names written in the message
+	nnames      int
 	fallback    [8]mention // mentions of spaces by everyday words only, see resolveFallback
 	nfallback   int
 	timeQty     uint64 // spans taken by the time and the quantity (bit k: span k)
@@ -309,6 +313,7 @@ func (p *Parser) Parse(text, lang string, now time.Time, c Context) Request {
 	st.match()
 	var r Request
 	st.takeCode(&r)
+	st.findNames()
 	st.parseSpaces(&r)
 	st.parseRooms(&r)
 	spaceMask := st.usedMask()
@@ -458,7 +463,9 @@ func (st *state) parsePlaces(r *Request) {
 			continue
 		}
 		if r.Place == "" {
-			if pl, ok := s.e.get(kPlace); ok && st.placeFits(k, pl) {
+			// A place that needs a preposition, before a word nobody knows,
+			// is the start of an unknown name ("vicino a Monte Fantasia").
+			if pl, ok := s.e.get(kPlace); ok && st.placeFits(k, pl) && !(pl.n == placeOrdinary && k+1 < st.ns && st.spans[k+1].e == nil && !st.spans[k+1].used) {
 				r.Place = pl.code
 				s.used = true
 				continue
@@ -602,7 +609,7 @@ func (st *state) detectLang(lang string) string {
 	it, en := 0, 0
 	for k := 0; k < st.ns; k++ {
 		e := st.spans[k].e
-		if e == nil || st.spans[k].used && (e.has(kPlace) || e.has(kSpaceTok) || e.has(kSpaceName) || e.has(kRoomTok) || e.has(kRoomName)) {
+		if e == nil || st.spans[k].used && (e.has(kPlace) || e.has(kSpaceTok) || e.has(kRoomTok)) {
 			continue
 		}
 		switch e.lang {

@@ -207,9 +207,18 @@ func (p *Parser) addSpace(si int, e Entry) space {
 
 // addPhrase records a whole name as a phrase, as written and without the
 // generic words at its ends ("la scrivania del borgo", "scrivania del
-// borgo"; "torre civica coworking", "torre civica").
+// borgo"; "torre civica coworking", "torre civica"). Whole names are kept
+// apart from the lexicon, so that a name the matcher turns down leaves its
+// words their ordinary meanings.
 func (p *Parser) addPhrase(toks []string, s sense) {
-	p.add(strings.Join(toks, " "), s, 0)
+	add := func(toks []string) {
+		key := strings.Join(toks, " ")
+		if !slices.Contains(p.phrases[key], s) {
+			p.phrases[key] = append(p.phrases[key], s)
+		}
+		p.maxPhrase = max(p.maxPhrase, len(toks))
+	}
+	add(toks)
 	i, j := 0, len(toks)
 	for i < j && (genericNameWords[toks[i]] || genericRoomWords[toks[i]] && s.kind == kRoomName) {
 		i++
@@ -218,7 +227,57 @@ func (p *Parser) addPhrase(toks []string, s sense) {
 		j--
 	}
 	if j-i >= 2 && (i > 0 || j < len(toks)) {
-		p.add(strings.Join(toks[i:j], " "), s, 0)
+		add(toks[i:j])
+	}
+}
+
+// nameHit is a whole name of a space or a room written in the message, over
+// the spans [from, to).
+type nameHit struct {
+	s        sense
+	from, to int
+}
+
+// findNames finds the whole names written in the message, longest first,
+// where they begin and end on the edges of spans.
+func (st *state) findNames() {
+	if st.p.maxPhrase < 2 {
+		return
+	}
+	var buf [256]byte
+	for k := 0; k < st.ns && st.nnames < len(st.names); k++ {
+		i := st.spans[k].i
+		if first := st.toks[i]; !genericNameWords[first] && !genericRoomWords[first] && !st.p.lex[first].has(kSpaceTok) && !st.p.lex[first].has(kRoomTok) {
+			continue
+		}
+		for n := min(st.p.maxPhrase, st.nt-i); n >= 2; n-- {
+			key := buf[:0]
+			for t := i; t < i+n; t++ {
+				if t > i {
+					key = append(key, ' ')
+				}
+				key = append(key, st.toks[t]...)
+			}
+			senses, ok := st.p.phrases[string(key)]
+			if !ok {
+				continue
+			}
+			to := k + 1
+			for to < st.ns && st.spans[to-1].j < i+n {
+				to++
+			}
+			if st.spans[to-1].j != i+n {
+				continue
+			}
+			for _, x := range senses {
+				if st.nnames < len(st.names) {
+					st.names[st.nnames] = nameHit{x, k, to}
+					st.nnames++
+				}
+			}
+			k = to - 1
+			break
+		}
 	}
 }
 
@@ -273,11 +332,11 @@ func (n *names) anchored(mask uint64) bool {
 	return false
 }
 
-// hit is one span that holds words of a space's names.
+// hit is a span that holds words of a space's names, or a whole name.
 type hit struct {
-	si, k  int
-	mask   uint64
-	phrase bool // the span is a whole name
+	si, from, to int // spans [from, to)
+	mask         uint64
+	phrase       bool // a whole name
 }
 
 // mention is a run of hits of one space, words of its names side by side.
@@ -296,38 +355,46 @@ type mention struct {
 func (st *state) parseSpaces(r *Request) {
 	var hitBuf [64]hit
 	hits := hitBuf[:0]
+	for _, x := range st.names[:st.nnames] {
+		if x.s.kind == kSpaceName && len(hits) < cap(hits) && !st.overlapsUsed(x.from, x.to) {
+			hits = append(hits, hit{si: x.s.n, from: x.from, to: x.to, mask: st.p.spaces[x.s.n].forms[x.s.w], phrase: true})
+		}
+	}
 	for k := 0; k < st.ns && len(hits) < cap(hits); k++ {
 		s := &st.spans[k]
 		if s.used || s.e == nil {
 			continue
 		}
 		for _, x := range s.e.senses {
-			if len(hits) == cap(hits) {
-				break
-			}
-			switch x.kind {
-			case kSpaceTok:
-				hits = append(hits, hit{si: x.n, k: k, mask: 1 << x.w})
-			case kSpaceName:
-				hits = append(hits, hit{si: x.n, k: k, mask: st.p.spaces[x.n].forms[x.w], phrase: true})
+			if x.kind == kSpaceTok && len(hits) < cap(hits) {
+				hits = append(hits, hit{si: x.n, from: k, to: k + 1, mask: 1 << x.w})
 			}
 		}
 	}
 	if len(hits) == 0 {
 		return
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return a.si - b.si })
+	// By space, then left to right, a whole name before the words in it.
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.si != b.si {
+			return a.si - b.si
+		}
+		if a.from != b.from {
+			return a.from - b.from
+		}
+		return b.to - a.to
+	})
 	var menBuf [32]mention
 	men := menBuf[:0]
 	for h := 0; h < len(hits) && len(men) < cap(men); {
-		m := mention{si: hits[h].si, from: hits[h].k, to: hits[h].k + 1, h0: h, h1: h + 1, mask: hits[h].mask}
+		m := mention{si: hits[h].si, from: hits[h].from, to: hits[h].to, h0: h, h1: h + 1, mask: hits[h].mask}
 		for h++; h < len(hits) && hits[h].si == m.si; h++ {
 			x := hits[h]
-			if x.mask&m.mask != 0 || !st.glueBetween(m.to, x.k) {
+			if x.from < m.to || x.mask&m.mask != 0 || !st.glueBetween(m.to, x.from) {
 				break
 			}
 			m.mask |= x.mask
-			m.to, m.h1 = x.k+1, h+1
+			m.to, m.h1 = x.to, h+1
 		}
 		sp := &st.p.spaces[m.si]
 		m.rank = sp.judge(m.mask)
@@ -335,11 +402,15 @@ func (st *state) parseSpaces(r *Request) {
 			m.rank = rankFull
 		}
 		// A name made only of everyday words and words with a meaning of
-		// their own ("Ufficio Condiviso", "Stazione Desio", "La
-		// Scrivania") is the name when written as such, with a capital;
-		// else it is what its words say, unless nothing else fits.
+		// their own ("Ufficio Condiviso", "Coworking Lissone", "La
+		// Scrivania") is the name when written as such, with a capital.
+		// Else its words mean what they say; everyday words alone may
+		// still name it if nothing else fits.
 		if m.rank == rankFull && !sp.anchored(m.mask) && (m.h1-m.h0 != 1 || !hits[m.h0].phrase || !st.capitalized(m.from, m.to)) {
-			m.rank = rankFallback
+			m.rank = rankNone
+			if m.mask&sp.meaningMask() == 0 {
+				m.rank = rankFallback
+			}
 		}
 		if m.rank == rankNone {
 			continue
@@ -399,7 +470,9 @@ func (st *state) take(m mention, hits []hit) {
 	sp := &st.p.spaces[m.si]
 	for _, x := range hits[m.h0:m.h1] {
 		if x.mask&^sp.meaningMask() != 0 {
-			st.spans[x.k].used = true
+			for k := x.from; k < x.to; k++ {
+				st.spans[k].used = true
+			}
 		}
 	}
 }
@@ -511,16 +584,32 @@ func (st *state) parseRooms(r *Request) {
 	} else if len(r.Candidates) > 0 {
 		return
 	}
-	type found struct{ si, ri, k, noun int }
+	type found struct{ si, ri, from, to, noun int }
 	var buf [4]found
 	hits := buf[:0]
+	add := func(f found) {
+		if len(hits) < cap(hits) && !slices.ContainsFunc(hits, func(o found) bool { return o.si == f.si && o.ri == f.ri }) {
+			hits = append(hits, f)
+		}
+	}
+	for _, x := range st.names[:st.nnames] {
+		if x.s.kind != kRoomName || si >= 0 && x.s.n != si || st.overlapsUsed(x.from, x.to) {
+			continue
+		}
+		rm := &st.p.spaces[x.s.n].rooms[x.s.room]
+		// With no space named, only a room's own name after a room word
+		// ("sala Volta") will do.
+		if noun := genericRoomWords[st.toks[st.spans[x.from].i]]; si >= 0 || noun && rm.rare {
+			add(found{x.s.n, x.s.room, x.from, x.to, -1})
+		}
+	}
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used || s.e == nil {
 			continue
 		}
 		for _, x := range s.e.senses {
-			if x.kind != kRoomName && x.kind != kRoomTok || si >= 0 && x.n != si {
+			if x.kind != kRoomTok || si >= 0 && x.n != si {
 				continue
 			}
 			rm := &st.p.spaces[x.n].rooms[x.room]
@@ -528,23 +617,13 @@ func (st *state) parseRooms(r *Request) {
 			if st.at(k-1).e.has(kRoomNoun) && !st.at(k-1).used {
 				noun = k - 1
 			}
-			if x.kind == kRoomName {
-				if tok := st.toks[s.i]; genericRoomWords[tok] && rm.rare {
-					noun = k // "sala volta": the name begins with a room word
-				}
-			}
-			ok := false
-			switch {
-			case si >= 0 && x.kind == kRoomName:
-				ok = true
-			case si >= 0:
-				c := rm.words[x.w].class
+			c := rm.words[x.w].class
+			ok := c == clRare && noun >= 0
+			if si >= 0 {
 				ok = c == clRare || noun >= 0 || slices.Contains(rm.forms, uint64(1)<<x.w)
-			default: // no space named: only a room's own name after a room word
-				ok = rm.rare && noun >= 0 && (x.kind == kRoomName || rm.words[x.w].class == clRare)
 			}
-			if ok && len(hits) < cap(hits) && !slices.ContainsFunc(hits, func(f found) bool { return f.si == x.n && f.ri == x.room }) {
-				hits = append(hits, found{x.n, x.room, k, noun})
+			if ok {
+				add(found{x.n, x.room, k, k + 1, noun})
 			}
 		}
 	}
@@ -552,7 +631,9 @@ func (st *state) parseRooms(r *Request) {
 		return
 	}
 	f := hits[0]
-	st.spans[f.k].used = true
+	for k := f.from; k < f.to; k++ {
+		st.spans[k].used = true
+	}
 	if f.noun >= 0 {
 		st.spans[f.noun].used = true
 	}
@@ -563,7 +644,7 @@ func (st *state) parseRooms(r *Request) {
 }
 
 // capitalized reports whether a word of the spans [from, to) is written
-// with a capital letter where a capital says it is a name: not a place's
+// with a capital letter where a capital says it is a name: not a town's
 // name (always capitalized), not the first word of a sentence, not in a
 // message written in capitals.
 func (st *state) capitalized(from, to int) bool {
@@ -578,7 +659,7 @@ func (st *state) capitalized(from, to int) bool {
 	for k := from; k < to; k++ {
 		s := &st.spans[k]
 		for t := s.i; t < s.j; t++ {
-			if genericNameWords[st.toks[t]] || st.p.lex[st.toks[t]].has(kPlace) {
+			if genericNameWords[st.toks[t]] || st.properPlace(st.toks[t]) {
 				continue
 			}
 			start := bounds[t][0]
@@ -590,6 +671,19 @@ func (st *state) capitalized(from, to int) bool {
 				continue
 			}
 			return true
+		}
+	}
+	return false
+}
+
+// properPlace reports whether w is the proper name of a place, which is
+// written with a capital anyway (not "centro" or "stazione").
+func (st *state) properPlace(w string) bool {
+	if e := st.p.lex[w]; e != nil {
+		for _, x := range e.senses {
+			if x.kind == kPlace && x.n != placeCommon {
+				return true
+			}
 		}
 	}
 	return false

@@ -99,7 +99,9 @@ func (st *state) unknownPlace() string {
 			case t.e == nil:
 				unknown = true
 			case len(t.e.senses) == 0: // a word of a known place's name
-			case st.raw[t.i] != "" && j+1 < st.ns && st.spans[j+1].e == nil: // "Monte" is no typo of "month" before "Fantasia"
+			case (st.raw[t.i] != "" || t.e.has(kPlace)) && j+1 < st.ns && st.spans[j+1].e == nil:
+				// "Monte" before "Fantasia" is no typo of "month", nor the
+				// hamlet called Monte.
 			case n > 0 && (t.e.has(kConnector) || t.e.has(kArticle)) && j+1 < st.ns && st.spans[j+1].e == nil:
 			default:
 				j = st.ns // stop
