@@ -37,6 +37,7 @@ const (
 type nameWord struct {
 	text  string
 	class class
+	pos   int // its place in the first name that has it
 }
 
 // names are the content words of a space's or a room's names, and each
@@ -140,7 +141,7 @@ func (p *Parser) addNames(n *names, all []string, skip map[string]bool) [][]stri
 	for _, name := range all {
 		toks := strings.Fields(Normalize(name))
 		var form uint64
-		for _, w := range toks {
+		for pos, w := range toks {
 			if skip[w] {
 				continue
 			}
@@ -154,7 +155,7 @@ func (p *Parser) addNames(n *names, all []string, skip map[string]bool) [][]stri
 					continue
 				}
 				wi = len(n.words)
-				n.words = append(n.words, nameWord{text: w, class: c})
+				n.words = append(n.words, nameWord{text: w, class: c, pos: pos})
 			}
 			form |= 1 << wi
 		}
@@ -321,6 +322,21 @@ func (n *names) judge(mask uint64) int {
 	return best
 }
 
+// inOrder reports whether the words of next come after those of prev in
+// the name: "lunedì all'osteria" is no mention of "Osteria del Lunedì".
+func (n *names) inOrder(prev, next uint64) bool {
+	last := -1
+	for m := prev; m != 0; m &= m - 1 {
+		last = max(last, n.words[bits.TrailingZeros64(m)].pos)
+	}
+	for m := next; m != 0; m &= m - 1 {
+		if n.words[bits.TrailingZeros64(m)].pos <= last {
+			return false
+		}
+	}
+	return true
+}
+
 // anchored reports whether the words of mask hold one that is no ordinary
 // word with a meaning of its own.
 func (n *names) anchored(mask uint64) bool {
@@ -388,15 +404,15 @@ func (st *state) parseSpaces(r *Request) {
 	men := menBuf[:0]
 	for h := 0; h < len(hits) && len(men) < cap(men); {
 		m := mention{si: hits[h].si, from: hits[h].from, to: hits[h].to, h0: h, h1: h + 1, mask: hits[h].mask}
+		sp := &st.p.spaces[m.si]
 		for h++; h < len(hits) && hits[h].si == m.si; h++ {
 			x := hits[h]
-			if x.from < m.to || x.mask&m.mask != 0 || !st.glueBetween(m.to, x.from) {
+			if x.from < m.to || x.mask&m.mask != 0 || !sp.inOrder(m.mask, x.mask) || !st.glueBetween(m.to, x.from) {
 				break
 			}
 			m.mask |= x.mask
 			m.to, m.h1 = x.to, h+1
 		}
-		sp := &st.p.spaces[m.si]
 		m.rank = sp.judge(m.mask)
 		if m.h1-m.h0 == 1 && hits[m.h0].phrase {
 			m.rank = rankFull
