@@ -451,7 +451,7 @@ func score(t *testing.T, p *Parser, corpus []example, now time.Time) (float64, f
 		total.fp += c.fp
 		total.fn += c.fn
 		pr, rc, f := c.scores()
-		fmt.Printf("  %-12s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", s, pr, rc, f, c.tp, c.fp, c.fn)
+		fmt.Printf("  %-13s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", s, pr, rc, f, c.tp, c.fp, c.fn)
 	}
 	acc := float64(intentOK) / float64(len(corpus))
 	_, _, f1 := total.scores()

@@ -301,13 +301,14 @@ type state struct {
 	qtyDesk     bool   // the quantity counts desks ("2 scrivanie"), not people
 	qtyExplicit bool   // the quantity was written as a number, not implied by "una scrivania"
 	eventSpan   int    // the first span that names events as a service, or -1
+	placeSpan   int    // the span that named r.Place, or -1
 }
 
 // Parse reads text, written by a person whose chosen language is lang, at
 // time now, in the conversation c.
 func (p *Parser) Parse(text, lang string, now time.Time, c Context) Request {
 	var st state
-	st.p, st.text, st.code, st.eventSpan = p, text, -1, -1
+	st.p, st.text, st.code, st.eventSpan, st.placeSpan = p, text, -1, -1, -1
 	norm := Normalize(text)
 	st.tokenize(norm)
 	st.match()
@@ -466,7 +467,7 @@ func (st *state) parsePlaces(r *Request) {
 			// A place that needs a preposition, before a word nobody knows,
 			// is the start of an unknown name ("vicino a Monte Fantasia").
 			if pl, ok := s.e.get(kPlace); ok && st.placeFits(k, pl) && !(pl.n == placeOrdinary && k+1 < st.ns && st.spans[k+1].e == nil && !st.spans[k+1].used) {
-				r.Place = pl.code
+				r.Place, st.placeSpan = pl.code, k
 				s.used = true
 				continue
 			}

@@ -361,6 +361,7 @@ type mention struct {
 	h0, h1       int // hits [h0, h1)
 	mask         uint64
 	rank, score  int
+	generic      bool // a whole name with a generic word: "Coworking Monza", "Spazio Sette"
 }
 
 // parseSpaces finds the space named, or the candidates when the name fits
@@ -424,8 +425,11 @@ func (st *state) parseSpaces(r *Request) {
 		// still name it if nothing else fits.
 		if m.rank == rankFull && !sp.anchored(m.mask) && (m.h1-m.h0 != 1 || !hits[m.h0].phrase || !st.capitalized(m.from, m.to)) {
 			m.rank = rankNone
-			if m.mask&sp.meaningMask() == 0 {
+			switch {
+			case m.mask&sp.meaningMask() == 0:
 				m.rank = rankFallback
+			case m.h1-m.h0 == 1 && hits[m.h0].phrase && st.genericInside(m.from, m.to):
+				m.rank, m.generic = rankFallback, true
 			}
 		}
 		if m.rank == rankNone {
@@ -519,6 +523,18 @@ func (st *state) glueBetween(from, to int) bool {
 	return true
 }
 
+// genericInside reports whether the spans [from, to) hold a generic word
+// of names other than an article: "coworking", "spazio".
+func (st *state) genericInside(from, to int) bool {
+	for t := st.spans[from].i; t < st.spans[to-1].j; t++ {
+		switch st.toks[t] {
+		case "coworking", "cowork", "spazio":
+			return true
+		}
+	}
+	return false
+}
+
 // overlapsUsed reports whether any of the spans [from, to) is taken.
 func (st *state) overlapsUsed(from, to int) bool {
 	for k := from; k < to; k++ {
@@ -529,26 +545,47 @@ func (st *state) overlapsUsed(from, to int) bool {
 	return false
 }
 
-// resolveFallback names the space of a mention made of everyday words
-// ("orari della Condivisa") when nothing else fits: no space, service or
-// place was found, and every other word left is a grammatical one or asks
-// something about a space (hours, prices, a booking).
+// resolveFallback names the space of a mention kept aside by parseSpaces
+// when nothing else fits: no space, service or place was found, and every
+// other word left is a grammatical one or asks something about a space
+// ("orari della Condivisa"). A whole name made of a generic word and a
+// town's name ("orari di Coworking Monza") needs such a question, and
+// then wins over the town.
 func (st *state) resolveFallback(r *Request) {
-	if st.nfallback == 0 || r.Space != "" || len(r.Candidates) > 0 || len(r.Services) > 0 || r.Place != "" || r.NearMe || r.Ordinal > 0 {
+	if st.nfallback == 0 || r.Space != "" || len(r.Candidates) > 0 || len(r.Services) > 0 || r.NearMe || r.Ordinal > 0 {
 		return
 	}
 	m0 := st.fallback[0]
-	if st.overlapsUsed(m0.from, m0.to) { // its words were taken for what they mean ("il lunedì")
+	ownPlace := false
+	for k := m0.from; k < m0.to; k++ {
+		switch {
+		case !st.spans[k].used:
+		case m0.generic && k == st.placeSpan:
+			ownPlace = true
+		default: // its words were taken for what they mean ("il lunedì")
+			return
+		}
+	}
+	if r.Place != "" && !ownPlace {
 		return
 	}
+	asked := false
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used || k >= m0.from && k < m0.to {
 			continue
 		}
-		if !st.askAboutSpace(s) {
+		ok, cue := st.askAboutSpace(s)
+		if !ok {
 			return
 		}
+		asked = asked || cue
+	}
+	if m0.generic && !asked {
+		return
+	}
+	if ownPlace {
+		r.Place = ""
 	}
 	var ids [8]string
 	found := ids[:0]
@@ -570,23 +607,23 @@ func (st *state) resolveFallback(r *Request) {
 const spaceCues = fDetails | fHours | fPrices | fContacts | fBook | fBookNoun | fCancel | fWhere | fWhen | fClosed | fShow
 
 // askAboutSpace reports whether span s is a grammatical word or a cue
-// that asks about a space.
-func (st *state) askAboutSpace(s *span) bool {
+// that asks about a space, and whether it is such a cue.
+func (st *state) askAboutSpace(s *span) (ok, cue bool) {
 	if s.e == nil {
-		return false
+		return false, false
 	}
 	function := false
 	for _, x := range s.e.senses {
 		switch {
 		case x.kind == kFlag && x.n&spaceCues != 0, x.kind == kOpen:
-			return true
+			return true, true
 		case x.kind == kFlag, meaningKinds[x.kind]:
-			return false
+			return false, false
 		case functionKinds[x.kind]:
 			function = true
 		}
 	}
-	return function
+	return function, false
 }
 
 // parseRooms finds the room of the space named: its whole name ("sala
