@@ -374,11 +374,26 @@ func (st *state) finish(r *Request, f flags) {
 		r.UnknownPlace = ""
 	}
 	// A room's seats: "sala riunioni per 6 persone" asks for a room with 6
-	// seats, not for 6 desks.
+	// seats, not for 6 desks; so does "una sala per 10 persone".
 	room := r.Room != "" || slices.Contains(r.Services, "meeting_room") || slices.Contains(r.Services, "conference_room")
+	if !room && r.Quantity > 0 && st.qtyExplicit && !st.qtyDesk && st.roomNoun() && (r.Intent == Search || r.Intent == Book) {
+		room, r.Services = true, append(r.Services, "meeting_room")
+		slices.Sort(r.Services)
+	}
 	if room && r.Quantity > 0 && st.qtyExplicit && !st.qtyDesk {
 		r.Seats, r.Quantity = r.Quantity, 0
 	}
+}
+
+// roomNoun reports whether a room word no slot took is in the message
+// ("una sala", "a room").
+func (st *state) roomNoun() bool {
+	for k := 0; k < st.ns; k++ {
+		if s := &st.spans[k]; !s.used && s.e.has(kRoomNoun) {
+			return true
+		}
+	}
+	return false
 }
 
 // usedMask returns the spans taken so far, bit k for span k.
