@@ -55,6 +55,7 @@ const (
 	kFree                  // "gratuito", "free of charge"
 	kReason                // "a causa di", "due to": before the reason for a closure
 	kClock                 // n: minutes since midnight: "mezzogiorno", "midnight"
+	kLunch                 // "a pranzo", "at lunchtime": 13:00–14:00, when split hours close
 )
 
 // Intent cue bits, set by kFlag senses.
@@ -246,7 +247,10 @@ var lexicon = []lexDef{
 	{kPart, "afternoon", 0, langIT, "pomeriggio|pome|primo pomeriggio|nel pomeriggio|di pomeriggio"},
 	{kPart, "afternoon", 0, langEN, "afternoon|in the afternoon"},
 	{kPart, "evening", 0, langIT, "sera|serata|di sera|la sera"},
-	{kPart, "evening", 0, langEN, "evening|in the evening"},
+	{kPart, "evening", 0, langEN, "evening|in the evening|open late|until late|late evening"},
+	{kPart, "evening", 0, langIT, "fino a tardi|fino a sera|fino a sera tardi|in serata"},
+	{kLunch, "", 0, langIT, "a pranzo|all ora di pranzo|in pausa pranzo|pausa pranzo|ora di pranzo|durante la pausa pranzo|a mezzogiorno"},
+	{kLunch, "", 0, langEN, "at lunch|lunchtime|at lunchtime|over lunch|during lunch|lunch break"},
 	{kPart, "day", 0, langIT, "tutto il giorno|tutta la giornata|giornata intera|intera giornata|giorno intero|tutto il di"},
 	{kPart, "day", 0, langEN, "all day|full day|whole day|the whole day|all day long"},
 	{kDayRel, "", 0, langIT, "oggi|in giornata"},

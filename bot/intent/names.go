@@ -83,7 +83,7 @@ var meaningKinds, functionKinds [64]bool
 
 func init() {
 	for _, k := range []kind{kService, kFlag, kNearMe, kVicino, kPart, kDayRel, kWeekday, kMonth, kNext, kNow, kNowWeak, kOpen,
-		kUnit, kNumWord, kOrdinal, kTarget, kTimeUnit, kAmPm, kPlace, kAfter, kUntil, kHoliday, kRange, kFree} {
+		kUnit, kNumWord, kOrdinal, kTarget, kTimeUnit, kAmPm, kPlace, kAfter, kUntil, kHoliday, kRange, kFree, kClock, kLunch} {
 		meaningKinds[k] = true
 	}
 	for _, k := range []kind{kArticle, kPrep, kConnector, kFrom, kTo, kAt, kPer, kWeAre, kIndef, kRefine, kDateFrom, kDateTo, kOr, kSelf, kWe, kOther, kOrdRef} {

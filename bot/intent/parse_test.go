@@ -454,6 +454,8 @@ func TestHours(t *testing.T) {
 		{"until 6pm", 0, 18 * 60},
 		{"before 9am", 0, 9 * 60},
 		{"fino a mezzanotte", 0, 24 * 60},
+		{"aperto a pranzo", 13 * 60, 14 * 60},
+		{"open at lunchtime", 13 * 60, 14 * 60},
 		{"from 3 to 7 pm", 15 * 60, 19 * 60},
 		{"from 9 to 1pm", 9 * 60, 13 * 60},
 		{"from 11 to 2pm", 11 * 60, 14 * 60},

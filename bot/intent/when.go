@@ -400,6 +400,11 @@ func (st *state) parseHours(w *When) (ampm bool) {
 				continue
 			}
 		}
+		if s.e.has(kLunch) && w.From == 0 && w.To == 0 { // the hour most split hours close
+			w.From, w.To = 13*60, 14*60
+			s.used, ampm = true, true
+			continue
+		}
 		if s.j-s.i == 1 && !s.e.has(kService) {
 			if n := readNumber(s.text); n.kind == numRange {
 				w.From, w.To = n.from, n.to
