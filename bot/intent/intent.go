@@ -65,7 +65,8 @@ type Context struct {
 // Part is a part of the day.
 type Part string
 
-// The parts of the day. Their values are the registry's slot names.
+// The parts of the day. Morning, Afternoon and AllDay have the values of the
+// registry's slots of the same span; Evening has no slot of its own.
 const (
 	NoPart    Part = ""
 	Morning   Part = "morning"
