@@ -660,11 +660,11 @@ func (st *state) decide(r *Request, f flags) Intent {
 	switch {
 	case has(fNewEvent):
 		return NewEvent
-	case has(fForget) || has(fData) && has(fCancel):
+	case has(fForget) || has(fData) && has(fCancel) && !where:
 		return DeleteMe
-	case has(fPrivacy):
+	case has(fPrivacy) && !where && !has(fSearch):
 		return Privacy
-	case has(fData):
+	case has(fData) && !where && !has(fSearch):
 		return MyData
 	case !has(fCancel) && !has(fBook) && (has(fGetListed) || (has(fApplyVerb) || has(fOwn)) && has(fSpaceNoun) && (has(fMy) || has(fOwn) || has(fHowTo))):
 		return Apply
