@@ -31,18 +31,29 @@ const (
 	Unsubscribe Intent = "unsubscribe"
 	Greeting    Intent = "greeting"
 	Thanks      Intent = "thanks"
+	Explain     Intent = "explain"   // what a service is, or which services there are ("cos'è il cobaby?")
+	Has         Intent = "has"       // whether a named space has the services named ("Officina ha il parcheggio?")
+	IsOpen      Intent = "is_open"   // whether a named space is open at the time given, or now
+	Events      Intent = "events"    // events, courses and workshops to go to
+	Privacy     Intent = "privacy"   // the privacy notice
+	MyData      Intent = "my_data"   // what the bot keeps about the person
+	DeleteMe    Intent = "delete_me" // forget the person and their data
+	Closure     Intent = "closure"   // a provider closes their space on the days given
+	NewEvent    Intent = "new_event" // a provider publishes an event
+	Apply       Intent = "apply"     // a provider asks to list their space
 	Unknown     Intent = "unknown"
 )
 
-// Entry is a place of the gazetteer or a coworking space: an ID, the name
-// people know it by and other names for it. Ordinary marks a place whose
-// name is also a common word ("Ora", "Sale"): it is taken as the place only
-// right after a place preposition ("a Ora", "near Ora").
+// Entry is a place of the gazetteer, a coworking space or a room of a space:
+// an ID, the name people know it by and other names for it. Ordinary marks a
+// place whose name is also a common word ("Ora", "Sale"): it is taken as the
+// place only right after a place preposition ("a Ora", "near Ora").
 type Entry struct {
 	ID       string
 	Name     string
 	Aliases  []string
 	Ordinary bool
+	Rooms    []Entry // of a space: its rooms that can be booked by name ("Sala Volta"); only ID, Name and Aliases are read
 }
 
 // Context is what the conversation already holds.
@@ -54,20 +65,22 @@ type Context struct {
 // Part is a part of the day.
 type Part string
 
-// The parts of the day.
+// The parts of the day. Morning, Afternoon and AllDay have the values of the
+// registry's slots of the same span; Evening has no slot of its own.
 const (
 	NoPart    Part = ""
 	Morning   Part = "morning"
 	Afternoon Part = "afternoon"
 	Evening   Part = "evening"
-	AllDay    Part = "all_day"
+	AllDay    Part = "day"
 )
 
 // When is the time the person asks about.
 type When struct {
-	Date     time.Time // calendar day at 00:00 in now's location; zero when none given
+	Date     time.Time // calendar day at 00:00 in now's location; zero when none given. It may be in the past ("30 novembre" on 2 December)
+	EndDate  time.Time // the last day of a range of days ("questo weekend", "dal 24 dicembre al 6 gennaio"); zero for a single day
 	Part     Part
-	From, To int       // minutes since midnight; both 0 when no explicit span
+	From, To int       // minutes since midnight; 0 means not given: "dopo le 20" has From only, "fino alle 21" To only
 	Now      bool      // "aperto adesso", "open now"
 	Conflict bool      // the weekday named does not match the date named
 	AltDate  time.Time // with Conflict: the date the weekday alone would mean
@@ -92,6 +105,16 @@ type Request struct {
 	Quantity   int
 	TargetLang string // with Intent "language": "it" or "en" when named
 	Refine     bool   // a follow-up: the slots refine the last search
+
+	AnyServices  bool   // the services were joined by "o"/"or": any one of them will do, not all
+	Seats        int    // seats a room must have ("sala riunioni per 6 persone"); Quantity is then 0
+	Room         string // room ID of Space, when a room is named ("la sala Volta")
+	Code         string // a booking code written in the text, upper-cased; "" when none
+	UnknownPlace string // the normalized word(s) after a place preposition that name no known place ("a Borgofantasia"); "" when none
+	Free         bool   // with Events or NewEvent: free of charge ("workshop gratuiti")
+	EventLang    string // with Events: "it" or "en", the language the events are held in ("events in English")
+	Title        string // with NewEvent: the event's title, as written in the text (case and accents kept)
+	Note         string // with Closure: the reason given ("per ferie" → "ferie"), as written in the text
 }
 
 // sense is one meaning of a lexicon phrase.
@@ -100,6 +123,8 @@ type sense struct {
 	code string
 	n    int
 	weak bool
+	w    int // kSpaceTok, kRoomTok: word index; kSpaceName, kRoomName: form index
+	room int // kRoomTok, kRoomName: room index within the space
 }
 
 // entry is everything a normalized phrase may mean.
@@ -131,6 +156,18 @@ func (e *entry) get(k kind) (sense, bool) {
 	return sense{}, false
 }
 
+// flag reports whether the phrase is an intent cue with bit f.
+func (e *entry) flag(f int) bool {
+	if e != nil {
+		for _, s := range e.senses {
+			if s.kind == kFlag && s.n&f != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // onlyStop reports whether the phrase is a known word with no meaning of its
 // own to the parser.
 func (e *entry) onlyStop() bool {
@@ -155,27 +192,29 @@ const (
 // Parser reads messages. It is immutable after New and safe for concurrent
 // use.
 type Parser struct {
-	lex    map[string]*entry
-	maxN   int
-	spell  *speller
-	spaces []space
+	lex         map[string]*entry
+	maxN        int
+	spell       *speller
+	spaces      []space
+	phrases     map[string][]sense // whole names of spaces and rooms (kSpaceName, kRoomName)
+	maxPhrase   int                // the most words of a whole name
+	phraseWords map[string]bool    // words of the built-in lexicon's phrases of several words
 }
 
-// space is a coworking space as the matcher sees it.
-type space struct {
-	id      string
-	generic map[string]bool // words of its name that may sit inside a mention
-}
-
-// New builds a parser that knows the given places and spaces.
+// New builds a parser that knows the given places and spaces, and the
+// spaces' rooms.
 func New(places, spaces []Entry) *Parser {
-	p := &Parser{lex: make(map[string]*entry, 2048)}
+	p := &Parser{lex: make(map[string]*entry, 4096), phrases: map[string][]sense{}, phraseWords: map[string]bool{}}
 	for _, d := range lexicon {
 		for ph := range strings.SplitSeq(d.phrases, "|") {
 			p.add(ph, sense{kind: d.kind, code: d.code, n: d.n, weak: d.code == "weak"}, d.lang)
+			if strings.Contains(ph, " ") {
+				for w := range strings.FieldsSeq(Normalize(ph)) {
+					p.phraseWords[w] = true
+				}
+			}
 		}
 	}
-	singlePlace := map[string]bool{}
 	for _, pl := range places {
 		for _, name := range append([]string{pl.Name}, pl.Aliases...) {
 			norm := Normalize(name)
@@ -187,24 +226,13 @@ func New(places, spaces []Entry) *Parser {
 				n = placeCommon
 			}
 			p.add(norm, sense{kind: kPlace, code: pl.ID, n: n}, 0)
-			if !strings.Contains(norm, " ") {
-				singlePlace[norm] = true
-			}
 		}
 	}
+	// Every name is judged against the lexicon and the places alone, not
+	// against the names of the spaces added before it.
+	p.spaces = make([]space, len(spaces))
 	for i, sp := range spaces {
-		s := space{id: sp.ID, generic: map[string]bool{}}
-		for _, name := range append([]string{sp.Name}, sp.Aliases...) {
-			for w := range strings.FieldsSeq(Normalize(name)) {
-				if genericNameWords[w] {
-					s.generic[w] = true
-					continue
-				}
-				weak := weakNameWords[w] || singlePlace[w] || isDigits(w)
-				p.add(w, sense{kind: kSpaceTok, n: i, weak: weak}, 0)
-			}
-		}
-		p.spaces = append(p.spaces, s)
+		p.spaces[i] = p.addSpace(i, sp)
 	}
 	var words []string
 	for k := range p.lex {
@@ -251,60 +279,151 @@ const maxTokens = 48
 // word it does not know.
 type span struct {
 	i, j int    // tokens [i, j)
-	text string // the phrase as matched
+	text string // the phrase's first word
 	e    *entry // nil for an unknown word
 	used bool   // taken by a slot
 }
 
 // state is the scratch space of one Parse call.
 type state struct {
-	p     *Parser
-	toks  [maxTokens]string
-	nt    int
-	spans [maxTokens]span
-	ns    int
+	p           *Parser
+	text        string // the message as written
+	toks        [maxTokens]string
+	raw         [maxTokens]string // a token as written, when the speller corrected it
+	nt          int
+	spans       [maxTokens]span
+	ns          int
+	code        int         // token index of a booking code, or -1
+	names       [16]nameHit // whole names written in the message
+	nnames      int
+	fallback    [8]mention // mentions of spaces by everyday words only, see resolveFallback
+	nfallback   int
+	timeQty     uint64 // spans taken by the time and the quantity (bit k: span k)
+	qtyDesk     bool   // the quantity counts desks ("2 scrivanie"), not people
+	qtyExplicit bool   // the quantity was written as a number, not implied by "una scrivania"
+	eventSpan   int    // the first span that names events as a service, or -1
+	placeSpan   int    // the span that named r.Place, or -1
 }
 
 // Parse reads text, written by a person whose chosen language is lang, at
 // time now, in the conversation c.
 func (p *Parser) Parse(text, lang string, now time.Time, c Context) Request {
 	var st state
-	st.p = p
+	st.p, st.text, st.code, st.eventSpan, st.placeSpan = p, text, -1, -1, -1
 	norm := Normalize(text)
 	st.tokenize(norm)
 	st.match()
 	var r Request
+	st.takeCode(&r)
+	st.findNames()
+	st.parseSpaces(&r)
+	st.parseRooms(&r)
+	spaceMask := st.usedMask()
 	st.parseTime(&r, now)
 	st.parseQuantity(&r)
+	st.timeQty = st.usedMask() &^ spaceMask
 	st.parseOrdinal(&r, c)
-	st.parseSpaces(&r)
 	st.parsePlaces(&r)
 	st.parseServices(&r)
-	flags, first := st.parseFlags(&r)
+	st.resolveFallback(&r)
+	f := st.parseFlags(&r)
 	r.Lang = st.detectLang(lang)
 	if r.Space == "" && len(r.Candidates) == 0 && r.Ordinal > 0 && r.Ordinal <= len(c.LastResults) {
 		r.Space = c.LastResults[r.Ordinal-1]
+		if r.Room == "" {
+			st.parseRooms(&r)
+		}
 	}
-	r.Intent = st.decide(&r, flags, first)
+	if r.Place == "" && !r.NearMe && r.Space == "" && len(r.Candidates) == 0 {
+		r.UnknownPlace = st.unknownPlace()
+	}
+	r.Intent = st.decide(&r, f)
+	st.finish(&r, f)
+	return r
+}
+
+// finish settles the slots that depend on the intent.
+func (st *state) finish(r *Request, f flags) {
 	if r.Intent == Search && r.Space == "" && len(r.Candidates) == 0 && r.Ordinal == 0 && st.ns > 0 && st.spans[0].e.has(kRefine) {
 		r.Refine = true
+	}
+	switch r.Intent {
+	case Events:
+		r.EventLang = r.TargetLang
+		r.Services = slices.DeleteFunc(r.Services, func(s string) bool { return s == "events" })
+	case NewEvent:
+		r.Services, r.Place, r.Space, r.Candidates = nil, "", "", nil
+		r.Title = st.title()
+	case Closure:
+		r.Note = st.note()
+	}
+	if len(r.Services) == 0 {
+		r.Services = nil
+	}
+	if len(r.Services) < 2 {
+		r.AnyServices = false
 	}
 	if r.Intent != Language {
 		r.TargetLang = ""
 	}
-	return r
+	if r.Intent == Events || r.Intent == NewEvent {
+		r.Free = f.free
+	}
+	switch r.Intent {
+	case Search, Events:
+	default:
+		r.UnknownPlace = ""
+	}
+	// A room's seats: "sala riunioni per 6 persone" asks for a room with 6
+	// seats, not for 6 desks; so does "una sala per 10 persone".
+	room := r.Room != "" || slices.Contains(r.Services, "meeting_room") || slices.Contains(r.Services, "conference_room")
+	if !room && r.Quantity > 0 && st.qtyExplicit && !st.qtyDesk && st.roomNoun() && (r.Intent == Search || r.Intent == Book) {
+		room, r.Services = true, append(r.Services, "meeting_room")
+		slices.Sort(r.Services)
+	}
+	if room && r.Quantity > 0 && st.qtyExplicit && !st.qtyDesk {
+		r.Seats, r.Quantity = r.Quantity, 0
+	}
+}
+
+// roomNoun reports whether a room word no slot took is in the message
+// ("una sala", "a room").
+func (st *state) roomNoun() bool {
+	for k := 0; k < st.ns; k++ {
+		if s := &st.spans[k]; !s.used && s.e.has(kRoomNoun) {
+			return true
+		}
+	}
+	return false
+}
+
+// usedMask returns the spans taken so far, bit k for span k.
+func (st *state) usedMask() uint64 {
+	var m uint64
+	for k := 0; k < st.ns; k++ {
+		if st.spans[k].used {
+			m |= 1 << k
+		}
+	}
+	return m
 }
 
 // tokenize splits the normalized text into words and corrects the spelling
-// of words the lexicon does not know.
+// of words the lexicon does not know. A word that looks like a booking code
+// is left as it is.
 func (st *state) tokenize(norm string) {
 	for w := range strings.FieldsSeq(norm) {
 		if st.nt == maxTokens {
 			break
 		}
-		if _, ok := st.p.lex[w]; !ok && !hasDigit(w) {
-			if c, ok := st.p.spell.correct(w); ok {
-				w = c
+		if _, ok := st.p.lex[w]; !ok {
+			switch {
+			case st.code < 0 && st.codeLike(w):
+				st.code = st.nt
+			case !hasDigit(w):
+				if c, ok := st.p.spell.correct(w); ok {
+					st.raw[st.nt], w = w, c
+				}
 			}
 		}
 		st.toks[st.nt] = w
@@ -326,11 +445,7 @@ func (st *state) match() {
 				key = append(key, st.toks[k]...)
 			}
 			if e, ok := st.p.lex[string(key)]; ok {
-				if n == 1 {
-					sp = span{i: i, j: i + 1, text: st.toks[i], e: e}
-				} else {
-					sp = span{i: i, j: i + n, text: st.toks[i], e: e}
-				}
+				sp = span{i: i, j: i + n, text: st.toks[i], e: e}
 				break
 			}
 		}
@@ -351,110 +466,6 @@ func (st *state) at(k int) *span {
 	return &st.spans[k]
 }
 
-// parseSpaces finds the space named, or the candidates when the name fits
-// several spaces equally well. A space is named by a run of words of its
-// name: one distinctive word ("Officina", "Torre"), or two words that are
-// weak alone ("Desio Works", "Seveso Green").
-func (st *state) parseSpaces(r *Request) {
-	var scoreBuf [64]int
-	var fromBuf, toBuf [64]int
-	n := len(st.p.spaces)
-	score, from, to := scoreBuf[:0], fromBuf[:0], toBuf[:0]
-	if n > len(scoreBuf) {
-		score, from, to = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
-	}
-	score, from, to = score[:n], from[:n], to[:n]
-	best := 0
-	for si := range st.p.spaces {
-		sp := &st.p.spaces[si]
-		strong, weak, start, last := 0, 0, -1, -1
-		flush := func() {
-			if start >= 0 && (strong > 0 || weak > 1) {
-				if s := 2*strong + weak; s > score[si] {
-					score[si], from[si], to[si] = s, start, last+1
-				}
-			}
-			strong, weak, start, last = 0, 0, -1, -1
-		}
-		for k := 0; k < st.ns; k++ {
-			s := &st.spans[k]
-			if s.used {
-				flush()
-				continue
-			}
-			if t, ok := st.spaceTok(s, si); ok {
-				if start < 0 {
-					start = k
-				}
-				if t.weak {
-					weak++
-				} else {
-					strong++
-				}
-				last = k
-				continue
-			}
-			if start >= 0 && (s.e.has(kConnector) || sp.generic[s.text]) && s.j-s.i == 1 {
-				continue
-			}
-			flush()
-		}
-		flush()
-		best = max(best, score[si])
-	}
-	if best == 0 {
-		return
-	}
-	// Every space with the best score is meant, or the name is ambiguous;
-	// a space named by a separate run of words is meant too ("officina e
-	// torre civica"). Both cases go back to the person as candidates.
-	var ids [8]string
-	found := ids[:0]
-	for s := best; s > 0 && len(found) < len(ids); s-- {
-		for si := range st.p.spaces {
-			if score[si] != s || len(found) == len(ids) {
-				continue
-			}
-			if s < best && st.overlapsUsed(from[si], to[si]) {
-				continue
-			}
-			found = append(found, st.p.spaces[si].id)
-			for k := from[si]; k < to[si]; k++ {
-				st.spans[k].used = true
-			}
-		}
-	}
-	if len(found) == 1 {
-		r.Space = found[0]
-		return
-	}
-	r.Candidates = slices.Clone(found)
-	slices.Sort(r.Candidates)
-}
-
-// overlapsUsed reports whether any of the spans [from, to) is taken.
-func (st *state) overlapsUsed(from, to int) bool {
-	for k := from; k < to; k++ {
-		if st.spans[k].used {
-			return true
-		}
-	}
-	return false
-}
-
-// spaceTok returns the sense by which span s names space si, if any.
-func (st *state) spaceTok(s *span, si int) (sense, bool) {
-	if s.e == nil {
-		return sense{}, false
-	}
-	for _, x := range s.e.senses {
-		if x.kind == kSpaceTok && x.n == si {
-			return x, true
-		}
-	}
-	return sense{}, false
-}
-
 // parsePlaces finds the first place named, and whether the person means
 // "near me".
 func (st *state) parsePlaces(r *Request) {
@@ -469,15 +480,19 @@ func (st *state) parsePlaces(r *Request) {
 			continue
 		}
 		if r.Place == "" {
-			if pl, ok := s.e.get(kPlace); ok && st.placeFits(k, pl) {
-				r.Place = pl.code
+			// A place that needs a preposition, before a word nobody knows,
+			// is the start of an unknown name ("vicino a Monte Fantasia").
+			if pl, ok := s.e.get(kPlace); ok && st.placeFits(k, pl) && !(pl.n == placeOrdinary && k+1 < st.ns && st.spans[k+1].e == nil && !st.spans[k+1].used) {
+				r.Place, st.placeSpan = pl.code, k
 				s.used = true
 				continue
 			}
 		}
 		if s.e.has(kVicino) {
+			// "vicino" alone, or before a word with no place in it, is
+			// near me; before an unknown word it is an unknown place.
 			next := st.at(k + 1)
-			if !next.e.has(kPrep) && !next.e.has(kPlace) && !next.e.has(kArticle) {
+			if k+1 >= st.ns || next.e != nil && !next.e.has(kPrep) && !next.e.has(kPlace) && !next.e.has(kArticle) {
 				r.NearMe = true
 			}
 		}
@@ -500,20 +515,31 @@ func (st *state) placeFits(k int, pl sense) bool {
 	return true
 }
 
-// parseServices collects the services named.
+// parseServices collects the services named, and whether "o"/"or" joins
+// them (any of them will do).
 func (st *state) parseServices(r *Request) {
 	var buf [16]string
 	codes := buf[:0]
+	last := -1
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used {
 			continue
 		}
-		if sv, ok := s.e.get(kService); ok {
-			s.used = true
-			if !slices.Contains(codes, sv.code) {
-				codes = append(codes, sv.code)
-			}
+		sv, ok := s.e.get(kService)
+		if !ok {
+			continue
+		}
+		s.used = true
+		if sv.code == "events" && st.eventSpan < 0 {
+			st.eventSpan = k
+		}
+		if last >= 0 && st.orBetween(last+1, k) {
+			r.AnyServices = true
+		}
+		last = k
+		if !slices.Contains(codes, sv.code) {
+			codes = append(codes, sv.code)
 		}
 	}
 	if len(codes) > 0 {
@@ -522,6 +548,33 @@ func (st *state) parseServices(r *Request) {
 	}
 }
 
+// orBetween reports whether an "o"/"or" sits among the spans [from, to),
+// with nothing but grammatical words around it.
+func (st *state) orBetween(from, to int) bool {
+	or := false
+	for k := from; k < to; k++ {
+		s := &st.spans[k]
+		switch {
+		case s.e.has(kOr):
+			or = true
+		case s.e.has(kArticle) || s.e.has(kIndef) || s.e.has(kRefine) || s.e.has(kConnector):
+		default:
+			return false
+		}
+	}
+	return or
+}
+
+// flags are the intent cues of a message.
+type flags struct {
+	bits  int
+	first cues // where the cues that compete by order of mention come first
+	open  bool // "aperto", "open", not taken by a time
+	free  bool // "gratuito", "free"
+}
+
+func (f flags) has(b int) bool { return f.bits&b != 0 }
+
 // cue positions for the intents that compete by order of mention.
 type cues struct {
 	hours, prices, contacts int // span index of the first cue, or -1
@@ -529,39 +582,42 @@ type cues struct {
 
 // parseFlags collects intent cues from the spans no slot has taken, and the
 // language named, if any.
-func (st *state) parseFlags(r *Request) (int, cues) {
-	flags := 0
-	first := cues{-1, -1, -1}
+func (st *state) parseFlags(r *Request) flags {
+	f := flags{first: cues{-1, -1, -1}}
+	named := r.Space != "" || len(r.Candidates) > 0 || r.Ordinal > 0
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
-		if s.e == nil || s.used {
+		if s.e == nil {
+			continue
+		}
+		if s.e.has(kFree) {
+			f.free = true // "gratuito" may be taken as a price word too
+		}
+		if s.used {
 			continue
 		}
 		for _, x := range s.e.senses {
 			switch x.kind {
 			case kFlag:
-				flags |= x.n
+				f.bits |= x.n
 				switch {
-				case x.n == fHours && first.hours < 0:
-					first.hours = k
-				case x.n == fPrices && first.prices < 0:
-					first.prices = k
-				case x.n == fContacts && first.contacts < 0:
-					first.contacts = k
+				case x.n == fHours && f.first.hours < 0, x.n == fWhen && named && f.first.hours < 0:
+					f.first.hours = k
+				case x.n == fPrices && f.first.prices < 0:
+					f.first.prices = k
+				case x.n == fContacts && f.first.contacts < 0:
+					f.first.contacts = k
 				}
 			case kTarget:
 				r.TargetLang = x.code
 			case kUnit:
-				flags |= fSearch
+				f.bits |= fSearch
 			case kOpen:
-				if first.hours < 0 && (r.Space != "" || len(r.Candidates) > 0 || r.Ordinal > 0) {
-					flags |= fHours
-					first.hours = k
-				}
+				f.open = true
 			}
 		}
 	}
-	return flags, first
+	return f
 }
 
 // detectLang guesses the language of the text from the words it knows,
@@ -570,7 +626,7 @@ func (st *state) detectLang(lang string) string {
 	it, en := 0, 0
 	for k := 0; k < st.ns; k++ {
 		e := st.spans[k].e
-		if e == nil || st.spans[k].used && (e.has(kPlace) || e.has(kSpaceTok)) {
+		if e == nil || st.spans[k].used && (e.has(kPlace) || e.has(kSpaceTok) || e.has(kRoomTok)) {
 			continue
 		}
 		switch e.lang {
@@ -592,38 +648,63 @@ func (st *state) detectLang(lang string) string {
 }
 
 // decide picks the intent from the cues and the slots found.
-func (st *state) decide(r *Request, flags int, first cues) Intent {
-	has := func(f int) bool { return flags&f != 0 }
+func (st *state) decide(r *Request, f flags) Intent {
+	has := f.has
 	named := r.Space != "" || len(r.Candidates) > 0 || r.Ordinal > 0
-	where := len(r.Services) > 0 || r.Place != "" || r.NearMe || r.Quantity > 0 || r.When.Now
+	where := len(r.Services) > 0 || r.Place != "" || r.NearMe || r.Quantity > 0 || r.When.Now || r.UnknownPlace != ""
 	slots := where || !r.When.IsZero()
+	// Events as what is asked for ("corsi a Seregno"), not as a service of
+	// a space ("coworking che organizza eventi", "con eventi").
+	events := !named && (st.eventSpan >= 0 && !has(fSpaceNoun) && !has(fOrganize) && !st.at(st.eventSpan-1).e.has(kRefine) ||
+		has(fWhatsOn) && len(r.Services) == 0 && !f.open)
 	switch {
-	case has(fLanguage) || r.TargetLang != "" && !named && !slots:
+	case has(fNewEvent):
+		return NewEvent
+	case has(fForget) || has(fData) && has(fCancel) && !where:
+		return DeleteMe
+	case has(fPrivacy) && !where && !has(fSearch):
+		return Privacy
+	case has(fData) && !where && !has(fSearch):
+		return MyData
+	case !has(fCancel) && !has(fBook) && (has(fGetListed) || (has(fApplyVerb) || has(fOwn)) && has(fSpaceNoun) && (has(fMy) || has(fOwn) || has(fHowTo))):
+		return Apply
+	case has(fLanguage):
+		return Language
+	case events:
+		return Events
+	case r.TargetLang != "" && !named && !slots:
 		return Language
 	case has(fSubNoun):
 		if has(fUnsub) || has(fNeg) || has(fCancel) {
 			return Unsubscribe
 		}
 		return Subscribe
+	case has(fClosed) && !named && !r.When.Date.IsZero() && !st.question() && !has(fWhen) && f.first.hours < 0:
+		return Closure
 	case has(fCancel):
 		return Cancel
 	case has(fMine) || has(fBookings) && !has(fBook) || has(fBookNoun) && (has(fMy) || has(fShow)):
 		return MyBookings
 	case has(fBook) || has(fBookNoun):
 		return Book
+	case !named && r.Place == "" && !r.NearMe && (has(fExplain) && len(r.Services) > 0 || has(fServicesW) && len(r.Services) == 0):
+		return Explain
+	case named && (f.open || has(fClosed)) && f.first.hours < 0 && f.first.prices < 0 && f.first.contacts < 0:
+		return IsOpen
 	}
-	if in, ok := earliest(first); ok {
+	if in, ok := earliest(f.first); ok {
 		return in
 	}
-	if has(fWhere) && named {
-		return Contacts
-	}
 	switch {
+	case named && len(r.Services) > 0:
+		return Has
+	case has(fWhere) && named:
+		return Contacts
 	case named:
 		return Details
 	case has(fHelp) && !slots:
 		return Help
-	case where || has(fSearch):
+	case where || has(fSearch) || f.open && !r.When.IsZero():
 		return Search
 	case has(fHelp):
 		return Help
@@ -637,6 +718,23 @@ func (st *state) decide(r *Request, flags int, first cues) Intent {
 		return Greeting
 	}
 	return Unknown
+}
+
+// question reports whether the message asks rather than tells: a question
+// mark, or "è chiuso", "is closed".
+func (st *state) question() bool {
+	if strings.IndexByte(st.text, '?') >= 0 {
+		return true
+	}
+	for k := 1; k < st.ns; k++ {
+		if st.spans[k].e.flag(fClosed) {
+			switch st.spans[k-1].text {
+			case "e", "is", "are", "sono", "siete", "sei":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // earliest returns the one of hours, prices and contacts cued first.

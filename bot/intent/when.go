@@ -48,10 +48,7 @@ func readNumber(t string) number {
 		if !okx || !oky {
 			return number{}
 		}
-		from, to := x.v, y.v
-		if !y.ampm && to <= from && to+12*60 <= 24*60 {
-			to += 12 * 60
-		}
+		from, to := hourSpan(x.v, x.ampm, y.v, y.ampm)
 		return number{kind: numRange, from: from, to: to}
 	}
 	if strings.Contains(t, "/") {
@@ -137,17 +134,22 @@ func applyAmPm(h int, ampm string) int {
 // timeFacts gathers what the message says about time before the readings
 // are reconciled.
 type timeFacts struct {
-	explicit   time.Time // a calendar date written out
+	explicit   time.Time // a calendar date written out, or a holiday
 	rel        time.Time // oggi, domani, dopodomani
 	weekday    time.Time // the day the weekday named means
 	hasWeekday bool
+	from, to   time.Time // a range of days ("questo weekend", "dal 3 al 5 febbraio")
 }
 
 // clockAt reads a clock time at span k, with a following "am"/"pm" span.
 // It returns the minutes, the number of spans read and whether am/pm was
-// given.
+// given. A number followed by a month, a unit or a time unit ("24
+// dicembre", "6 persone", "2 giorni") is no clock time.
 func (st *state) clockAt(k int) (int, int, bool, bool) {
 	s := st.at(k)
+	if c, ok := s.e.get(kClock); ok && !s.used {
+		return c.n, 1, true, true
+	}
 	if s.used || s.j-s.i != 1 {
 		return 0, 0, false, false
 	}
@@ -163,11 +165,23 @@ func (st *state) clockAt(k int) (int, int, bool, bool) {
 			}
 			return applyAmPm(n.v, ap.code) * 60, 2, true, true
 		}
+		if next := st.at(k + 1); next.e.has(kMonth) || next.e.has(kUnit) || next.e.has(kTimeUnit) || next.e.has(kCompanion) {
+			return 0, 0, false, false
+		}
 		return n.v * 60, 1, false, true
 	case numClock:
 		return n.v, 1, n.ampm, true
 	}
 	return 0, 0, false, false
+}
+
+// afternoon reads an hour given without am/pm the way people mean it at a
+// coworking: "alle 3" … "alle 7" are in the afternoon.
+func afternoon(at int, ampm bool) int {
+	if !ampm && at > 0 && at < 8*60 {
+		return at + 12*60
+	}
+	return at
 }
 
 // parseTime reads dates, weekdays, parts of the day, spans of hours and
@@ -176,71 +190,9 @@ func (st *state) parseTime(r *Request, now time.Time) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	var f timeFacts
 	w := &r.When
-	// Spans of hours: "dalle 9 alle 13", "from 9 to 1pm", "9-13".
-	for k := 0; k < st.ns; k++ {
-		s := &st.spans[k]
-		if s.used {
-			continue
-		}
-		if s.e.has(kFrom) {
-			k2 := k + 1
-			if st.at(k2).e.has(kArticle) {
-				k2++
-			}
-			from, n, _, ok := st.clockAt(k2)
-			if !ok {
-				continue
-			}
-			end := k2 + n
-			k3 := end
-			if st.at(k3).e.has(kTo) {
-				k3++
-				if st.at(k3).e.has(kArticle) && st.at(k3).text != "a" {
-					k3++
-				}
-				if to, n2, ampm, ok := st.clockAt(k3); ok {
-					if !ampm && to <= from && to+12*60 <= 24*60 {
-						to += 12 * 60
-					}
-					w.From, w.To = from, to
-					end = k3 + n2
-				} else {
-					w.From = from
-				}
-			} else {
-				w.From = from
-			}
-			for x := k; x < end; x++ {
-				st.spans[x].used = true
-			}
-			k = end - 1
-			continue
-		}
-		// A single time: "alle 15", "verso le 9", "at 3pm": an hour from then.
-		if s.e.has(kAt) && w.From == 0 && w.To == 0 {
-			k2 := k + 1
-			if st.at(k2).e.has(kArticle) {
-				k2++
-			}
-			if at, n, ampm, ok := st.clockAt(k2); ok && at > 0 && at < 24*60 {
-				if !ampm && at < 8*60 { // "alle 3" is in the afternoon
-					at += 12 * 60
-				}
-				w.From, w.To = at, min(at+60, 24*60)
-				for x := k; x < k2+n; x++ {
-					st.spans[x].used = true
-				}
-				k = k2 + n - 1
-				continue
-			}
-		}
-		if s.j-s.i == 1 && !s.e.has(kService) {
-			if n := readNumber(s.text); n.kind == numRange {
-				w.From, w.To = n.from, n.to
-				s.used = true
-			}
-		}
-	}
+	ampm := st.parseHours(w)
+	st.parseDayRange(&f, today)
+	holidaySpan := -1
 	// Dates, weekdays, parts and "now".
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
@@ -254,6 +206,7 @@ func (st *state) parseTime(r *Request, now time.Time) {
 				if d, ok := dayMonth(today, n.day, n.month, n.year); ok {
 					f.explicit = d
 					s.used = true
+					holidaySpan = st.release(holidaySpan)
 				}
 				continue
 			case numInt, numDayTh:
@@ -265,6 +218,7 @@ func (st *state) parseTime(r *Request, now time.Time) {
 					if d, ok := dayMonth(today, n.v, m.n, 0); ok {
 						f.explicit = d
 						s.used, next.used = true, true
+						holidaySpan = st.release(holidaySpan)
 					}
 					continue
 				}
@@ -272,11 +226,12 @@ func (st *state) parseTime(r *Request, now time.Time) {
 					if d, ok := dayMonth(today, n.v, m.n, 0); ok {
 						f.explicit = d
 						s.used, prev.used = true, true
+						holidaySpan = st.release(holidaySpan)
 					}
 					continue
 				}
 				if n.kind == numDayTh || prev.e.has(kArticle) || prev.e.has(kWeekday) {
-					if next.e.has(kUnit) || next.e.has(kTimeUnit) || next.e.has(kAmPm) {
+					if next.e.has(kUnit) || next.e.has(kTimeUnit) || next.e.has(kAmPm) || next.e.has(kCompanion) {
 						continue
 					}
 					if st.at(k+1).e.has(kTo) && readNumber(st.at(k+2).text).kind != numNone {
@@ -301,6 +256,14 @@ func (st *state) parseTime(r *Request, now time.Time) {
 				if x.code != "" {
 					w.Part = Part(x.code)
 				}
+				s.used = true
+			case kHoliday:
+				if f.explicit.IsZero() {
+					f.explicit, holidaySpan = holiday(today, x.code), k
+					s.used = true
+				}
+			case kRange:
+				f.from, f.to = dayRange(today, x.code)
 				s.used = true
 			case kWeekday:
 				if x.weak && !st.at(k+1).e.has(kPart) && readNumber(st.at(k+1).text).kind == numNone {
@@ -329,6 +292,14 @@ func (st *state) parseTime(r *Request, now time.Time) {
 			}
 		}
 	}
+	// "stasera alle 9", "after 9 tonight": the evening's hours.
+	if !ampm && (w.Part == Evening || w.Part == Afternoon) {
+		for _, m := range []*int{&w.From, &w.To} {
+			if *m > 0 && *m < 12*60 {
+				*m += 12 * 60
+			}
+		}
+	}
 	switch {
 	case !f.explicit.IsZero():
 		w.Date = f.explicit
@@ -344,7 +315,328 @@ func (st *state) parseTime(r *Request, now time.Time) {
 		}
 	case f.hasWeekday:
 		w.Date = f.weekday
+	case !f.from.IsZero():
+		w.Date = f.from
+		if f.to.After(f.from) {
+			w.EndDate = f.to
+		}
 	}
+}
+
+// release gives back span k, taken as a holiday, when a date written in
+// numbers says the day ("Aperitivo di Natale, 18 dicembre"): the holiday
+// is then a word of a title. It returns -1.
+func (st *state) release(k int) int {
+	if k >= 0 {
+		st.spans[k].used = false
+	}
+	return -1
+}
+
+// parseHours reads spans of hours ("dalle 9 alle 13", "from 3 to 7 pm",
+// "9-13") and single times: "alle 15" (an hour from then), "dopo le 20"
+// (from then), "fino alle 21", "entro le 18" (up to then). It reports
+// whether am or pm was written.
+func (st *state) parseHours(w *When) (ampm bool) {
+	for k := 0; k < st.ns; k++ {
+		s := &st.spans[k]
+		if s.used {
+			continue
+		}
+		if s.e.has(kFrom) {
+			k2 := k + 1
+			if st.at(k2).e.has(kArticle) {
+				k2++
+			}
+			from, n, fromAmPm, ok := st.clockAt(k2)
+			if !ok {
+				continue
+			}
+			end := k2 + n
+			k3 := end
+			if st.at(k3).e.has(kTo) {
+				k3++
+				if st.at(k3).e.has(kArticle) && st.at(k3).text != "a" {
+					k3++
+				}
+				to, n2, toAmPm, ok := st.clockAt(k3)
+				if !ok {
+					w.From = afternoon(from, fromAmPm)
+				} else {
+					w.From, w.To = hourSpan(from, fromAmPm, to, toAmPm)
+					end = k3 + n2
+					ampm = ampm || toAmPm
+				}
+			} else {
+				w.From = afternoon(from, fromAmPm)
+			}
+			ampm = ampm || fromAmPm
+			for x := k; x < end; x++ {
+				st.spans[x].used = true
+			}
+			k = end - 1
+			continue
+		}
+		if w.From == 0 && w.To == 0 && (s.e.has(kAfter) || s.e.has(kUntil) || s.e.has(kAt)) {
+			k2 := k + 1
+			if st.at(k2).e.has(kArticle) {
+				k2++
+			}
+			if at, n, atAmPm, ok := st.clockAt(k2); ok && at > 0 && (at < 24*60 || s.e.has(kUntil)) {
+				at = afternoon(at, atAmPm)
+				ampm = ampm || atAmPm
+				switch {
+				case s.e.has(kAfter):
+					w.From = at
+				case s.e.has(kUntil):
+					w.To = at
+				default: // "alle 15": an hour from then
+					w.From, w.To = at, min(at+60, 24*60)
+				}
+				for x := k; x < k2+n; x++ {
+					st.spans[x].used = true
+				}
+				k = k2 + n - 1
+				continue
+			}
+		}
+		if s.e.has(kLunch) && w.From == 0 && w.To == 0 { // the hour most split hours close
+			w.From, w.To = 13*60, 14*60
+			s.used, ampm = true, true
+			continue
+		}
+		if s.j-s.i == 1 && !s.e.has(kService) {
+			if n := readNumber(s.text); n.kind == numRange {
+				w.From, w.To = n.from, n.to
+				s.used = true
+				ampm = ampm || strings.Contains(s.text, "am") || strings.Contains(s.text, "pm")
+			}
+		}
+	}
+	return ampm
+}
+
+// hourSpan reconciles the two ends of a span of hours: "dalle 9 alle 1" ends at
+// 13:00, "from 3 to 7 pm" starts at 15:00, "dalle 3 alle 7" is in the
+// afternoon.
+func hourSpan(from int, fromAmPm bool, to int, toAmPm bool) (int, int) {
+	if !toAmPm && to <= from && to+12*60 <= 24*60 {
+		to += 12 * 60
+	}
+	switch {
+	case toAmPm && !fromAmPm && from < 12*60 && from+12*60 <= to:
+		from += 12 * 60
+	case !toAmPm && !fromAmPm && from > 0 && from < 8*60 && to < 12*60:
+		from, to = from+12*60, to+12*60
+	}
+	return from, to
+}
+
+// dayRef is a day as written, before it is placed in the calendar.
+type dayRef struct {
+	day, month, year int // 0 when not given
+	weekday          int // -1 when not given
+	date             time.Time
+}
+
+// dayAt reads a day at span k: "24 dicembre", "december 24", "24", "24th",
+// "24/12", a weekday, a holiday. It returns the day and the spans read.
+func (st *state) dayAt(k int, today time.Time) (dayRef, int, bool) {
+	d := dayRef{weekday: -1}
+	start := k
+	if st.at(k).e.has(kArticle) {
+		k++
+	}
+	s := st.at(k)
+	if s.used || s.e == nil && !isDigitsOrTh(s.text) && !strings.Contains(s.text, "/") {
+		return d, 0, false
+	}
+	if h, ok := s.e.get(kHoliday); ok {
+		d.date = holiday(today, h.code)
+		return d, k + 1 - start, true
+	}
+	if wd, ok := s.e.get(kWeekday); ok && !wd.weak {
+		d.weekday = wd.n
+		k++
+		if st.at(k).e.has(kArticle) {
+			k++
+		}
+		s = st.at(k)
+		if n := readNumber(s.text); s.used || n.kind != numInt && n.kind != numDayTh {
+			return d, k - start, true
+		}
+	}
+	if m, ok := s.e.get(kMonth); ok && !m.weak {
+		n := readNumber(st.at(k + 1).text)
+		if n.kind != numInt && n.kind != numDayTh || n.v < 1 || n.v > 31 || st.at(k+1).used {
+			return d, 0, false
+		}
+		d.day, d.month = n.v, m.n
+		return d, k + 2 - start, true
+	}
+	n := readNumber(s.text)
+	switch n.kind {
+	case numDate:
+		d.day, d.month, d.year = n.day, n.month, n.year
+		return d, k + 1 - start, true
+	case numInt, numDayTh:
+		if n.v < 1 || n.v > 31 {
+			return d, 0, false
+		}
+		d.day = n.v
+		if m, ok := st.at(k + 1).e.get(kMonth); ok && !st.at(k+1).used {
+			d.month = m.n
+			return d, k + 2 - start, true
+		}
+		if next := st.at(k + 1); next.e.has(kUnit) || next.e.has(kTimeUnit) || next.e.has(kAmPm) || next.e.has(kCompanion) {
+			return d, 0, false
+		}
+		return d, k + 1 - start, true
+	}
+	return d, 0, false
+}
+
+// isDigitsOrTh reports whether t is a number, or a day like "3rd".
+func isDigitsOrTh(t string) bool {
+	k := readNumber(t).kind
+	return k == numInt || k == numDayTh
+}
+
+// parseDayRange reads a range of days written with both ends: "dal 24
+// dicembre al 6 gennaio", "dal 3 al 5 febbraio", "da lunedì a venerdì",
+// "from december 24 to january 6".
+func (st *state) parseDayRange(f *timeFacts, today time.Time) {
+	for k := 0; k < st.ns; k++ {
+		s := &st.spans[k]
+		if s.used || !s.e.has(kDateFrom) {
+			continue
+		}
+		a, na, ok := st.dayAt(k+1, today)
+		if !ok {
+			continue
+		}
+		k2 := k + 1 + na
+		if !st.at(k2).e.has(kDateTo) || st.at(k2).used {
+			continue
+		}
+		b, nb, ok := st.dayAt(k2+1, today)
+		if !ok || a.weekday >= 0 != (b.weekday >= 0) && a.day == 0 && b.day == 0 {
+			continue
+		}
+		from, to, ok := placeRange(today, a, b)
+		if !ok {
+			continue
+		}
+		f.from, f.to = from, to
+		for x := k; x < k2+1+nb; x++ {
+			st.spans[x].used = true
+		}
+		return
+	}
+}
+
+// placeRange places the two ends of a range of days in the calendar: a
+// month or a year written at one end holds for the other ("dal 3 al 5
+// febbraio"), and the end is never before the start.
+func placeRange(today time.Time, a, b dayRef) (time.Time, time.Time, bool) {
+	if a.month == 0 && b.month != 0 {
+		a.month, a.year = b.month, b.year
+	}
+	if b.month == 0 && a.month != 0 {
+		b.month, b.year = a.month, a.year
+	}
+	place := func(d dayRef, after time.Time) (time.Time, bool) {
+		switch {
+		case !d.date.IsZero():
+			return d.date, true
+		case d.month != 0:
+			return dayMonth(today, d.day, d.month, d.year)
+		case d.day != 0:
+			return dayOfMonth(after, d.day), true
+		case d.weekday >= 0:
+			return nextWeekday(after, time.Weekday(d.weekday), false), true
+		}
+		return time.Time{}, false
+	}
+	from, ok := place(a, today)
+	if !ok {
+		return from, from, false
+	}
+	to, ok := place(b, from)
+	if !ok {
+		return from, from, false
+	}
+	for i := 0; to.Before(from) && i < 2; i++ {
+		to = to.AddDate(1, 0, 0)
+	}
+	return from, to, !to.Before(from)
+}
+
+// dayRange returns the first and last day of a range named by a word.
+// "This weekend" is the coming Saturday and Sunday (today and tomorrow on
+// a Saturday, today on a Sunday); "next weekend" is the same on a weekday
+// and the following one on a weekend. "Next week" runs Monday to Sunday.
+func dayRange(today time.Time, code string) (time.Time, time.Time) {
+	wd := today.Weekday()
+	switch code {
+	case "weekend", "nextweekend":
+		sat := nextWeekday(today, time.Saturday, false)
+		switch {
+		case code == "nextweekend" && (wd == time.Saturday || wd == time.Sunday):
+			sat = nextWeekday(today.AddDate(0, 0, 1), time.Saturday, false)
+		case wd == time.Sunday:
+			return today, today
+		}
+		return sat, sat.AddDate(0, 0, 1)
+	case "week":
+		return today, nextWeekday(today, time.Sunday, false)
+	case "nextweek":
+		mon := nextWeekday(today, time.Monday, true)
+		return mon, mon.AddDate(0, 0, 6)
+	case "month":
+		return today, time.Date(today.Year(), today.Month()+1, 0, 0, 0, 0, 0, today.Location())
+	case "nextmonth":
+		first := time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, today.Location())
+		return first, first.AddDate(0, 1, -1)
+	}
+	return time.Time{}, time.Time{}
+}
+
+// holiday returns the next day on or after today of a holiday: code is
+// "MM-DD" for a fixed date, or "easter+N" for N days after Easter Sunday.
+func holiday(today time.Time, code string) time.Time {
+	for y := today.Year(); y <= today.Year()+1; y++ {
+		var d time.Time
+		if off, ok := strings.CutPrefix(code, "easter+"); ok {
+			n, _ := strconv.Atoi(off)
+			d = easter(y, today.Location()).AddDate(0, 0, n)
+		} else {
+			m, _ := strconv.Atoi(code[:2])
+			day, _ := strconv.Atoi(code[3:])
+			d = time.Date(y, time.Month(m), day, 0, 0, 0, 0, today.Location())
+		}
+		if !d.Before(today) {
+			return d
+		}
+	}
+	return time.Time{}
+}
+
+// easter returns Easter Sunday of year y in the Gregorian calendar (the
+// anonymous algorithm of 1876, "Meeus/Jones/Butcher").
+func easter(y int, loc *time.Location) time.Time {
+	a := y % 19
+	b, c := y/100, y%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return time.Date(y, time.Month(month), day, 0, 0, 0, 0, loc)
 }
 
 // nextWeekday returns the next day on or after today that falls on wd. With
@@ -372,17 +664,23 @@ func dayOfMonth(today time.Time, day int) time.Time {
 	return time.Time{}
 }
 
+// pastReach is how far back a date written without a year may lie: "30
+// novembre" on 2 December is that past day (the bot says it is past), a
+// date further back is next year's.
+const pastReach = 2 // months
+
 // dayMonth returns the date with the given day and month: in year when it is
-// not 0, else the next one on or after today (29 February may be years
-// away). It reports false for a date that does not exist.
+// not 0, else the first one from pastReach months ago on (29 February may
+// be years away). It reports false for a date that does not exist.
 func dayMonth(today time.Time, day, month, year int) (time.Time, bool) {
-	y, last := year, year
-	if year == 0 {
-		y, last = today.Year(), today.Year()+8
+	if year != 0 {
+		d := time.Date(year, time.Month(month), day, 0, 0, 0, 0, today.Location())
+		return d, d.Day() == day
 	}
-	for ; y <= last; y++ {
+	reach := today.AddDate(0, -pastReach, 0)
+	for y := today.Year() - 1; y <= today.Year()+8; y++ {
 		d := time.Date(y, time.Month(month), day, 0, 0, 0, 0, today.Location())
-		if d.Day() == day && (year != 0 || !d.Before(today)) {
+		if d.Day() == day && !d.Before(reach) {
 			return d, true
 		}
 	}
@@ -406,31 +704,47 @@ func (st *state) countAt(k int) (int, bool) {
 }
 
 // parseQuantity reads how many desks or people: "2 scrivanie", "per 3
-// persone", "siamo in 4", "for 4", and "a desk" for one. An explicit count
-// wins over the one an article implies.
+// persone", "siamo in 4", "for 4", "io e 2 colleghi", "per me e un
+// collega", "noi due", "in 3", and "a desk" for one. An explicit count wins
+// over the one an article implies.
 func (st *state) parseQuantity(r *Request) {
 	implicit := 0
+	set := func(v int, desk bool, from, to int) {
+		r.Quantity, st.qtyDesk, st.qtyExplicit = v, desk, true
+		for x := from; x < to; x++ {
+			st.spans[x].used = true
+		}
+	}
 	for k := 0; k < st.ns; k++ {
 		s := &st.spans[k]
 		if s.used {
 			continue
 		}
 		if v, ok := st.countAt(k); ok && st.at(k+1).e.has(kUnit) && !st.at(k+1).used {
-			r.Quantity = v
-			s.used, st.spans[k+1].used = true, true
+			// "una sala da 40 posti" counts seats, not desks.
+			u, _ := st.at(k + 1).e.get(kUnit)
+			set(v, u.code == "desk" && st.at(k-1).text != "da", k, k+2)
 			continue
 		}
-		if s.e.has(kPer) || s.e.has(kWeAre) {
+		if s.e.has(kSelf) && st.at(k+1).e.has(kConnector) {
+			if v, n := st.companions(k + 2); n > 0 {
+				set(v+1, false, k, k+2+n)
+				k += 1 + n
+				continue
+			}
+		}
+		if s.e.has(kPer) || s.e.has(kWeAre) || s.e.has(kWe) {
 			if v, ok := st.countAt(k + 1); ok {
 				next := st.at(k + 2)
-				if next.e.has(kTimeUnit) || next.e.has(kMonth) || next.e.has(kAmPm) {
+				if next.e.has(kTimeUnit) || next.e.has(kMonth) || next.e.has(kAmPm) || s.e.has(kWe) && !s.e.has(kPer) && (v > 30 || next.e.has(kUnit) && !st.unitIsPeople(next)) {
 					continue
 				}
-				r.Quantity = v
-				st.spans[k+1].used = true
-				if next.e.has(kUnit) {
-					next.used = true
+				end := k + 2
+				if next.e.has(kUnit) || next.e.has(kCompanion) {
+					end++
 				}
+				u, _ := next.e.get(kUnit)
+				set(v, u.code == "desk", k+1, end)
 				continue
 			}
 		}
@@ -439,8 +753,43 @@ func (st *state) parseQuantity(r *Request) {
 		}
 	}
 	if r.Quantity == 0 {
-		r.Quantity = implicit
+		r.Quantity, st.qtyDesk = implicit, true
 	}
+}
+
+// unitIsPeople reports whether the unit of span s counts people.
+func (st *state) unitIsPeople(s *span) bool {
+	u, ok := s.e.get(kUnit)
+	return ok && u.code != "desk"
+}
+
+// companions reads who comes along, at span k after "io e" / "me and": "2
+// colleghi", "altri tre", "un collega", "il mio socio", "mia moglie". It
+// returns how many and the spans read, 0 when none.
+func (st *state) companions(k int) (int, int) {
+	start := k
+	if st.at(k).e.has(kOther) {
+		k++
+	}
+	if v, ok := st.countAt(k); ok {
+		if st.at(k + 1).e.has(kCompanion) {
+			return v, k + 2 - start
+		}
+		if k > start { // "io e altri tre"
+			return v, k + 1 - start
+		}
+		return 0, 0
+	}
+	if st.at(k).e.has(kArticle) && st.at(k+1).e.flag(fMy) {
+		k++
+	}
+	if st.at(k).e.has(kIndef) || st.at(k).e.flag(fMy) {
+		k++
+	}
+	if k > start && st.at(k).e.has(kCompanion) {
+		return 1, k + 1 - start
+	}
+	return 0, 0
 }
 
 // parseOrdinal reads a reference to the results shown last: "la prima",
