@@ -437,7 +437,8 @@ func (b *Bot) bookSummary(s *session, sp *registry.Space, edit bool) error {
 	return nil
 }
 
-// draftText writes a booking as "Officina Brianza, venerdì 4 dicembre, 8:30–13:00, 2 scrivanie".
+// draftText writes a booking as "Officina Brianza, ven 4 dic, 8:30–13:00,
+// 2 scrivanie · 18 €".
 func (b *Bot) draftText(s *session, sp *registry.Space, d *draft) string {
 	day, _ := parseDay(d.Day)
 	from, to := d.From, d.To
@@ -446,17 +447,23 @@ func (b *Bot) draftText(s *session, sp *registry.Space, d *draft) string {
 			from, to = span.From, span.To
 		}
 	}
-	what := s.l.N("book.desks", d.Desks)
+	return b.lineText(s, sp, d.Room, day, registry.Slot(d.Slot), from, to, d.Desks)
+}
+
+// lineText writes a booking in one line, with its price where the space
+// gives one.
+func (b *Bot) lineText(s *session, sp *registry.Space, roomID string, day time.Time, slot registry.Slot, from, to, desks int) string {
+	what := s.l.N("book.desks", desks)
 	price := 0
-	if room, ok := sp.Room(d.Room); ok {
+	if room, ok := sp.Room(roomID); ok {
 		what = esc(room.Name)
 		price = room.PriceHourCents * (to - from) / 60
 	} else {
-		switch registry.Slot(d.Slot) {
+		switch slot {
 		case registry.Morning, registry.Afternoon:
-			price = sp.PriceHalfDayCents * d.Desks
+			price = sp.PriceHalfDayCents * desks
 		case registry.FullDay:
-			price = sp.PriceDayCents * d.Desks
+			price = sp.PriceDayCents * desks
 		}
 	}
 	line := s.T("book.line", "Name", sp.Name, "Day", shortDay(s.l, s.today(), day),

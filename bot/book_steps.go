@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
@@ -184,8 +183,7 @@ func (b *Bot) bookConfirm(s *session, d *draft, sp *registry.Space, _ string) er
 
 // bookingText writes a stored booking in one line.
 func (b *Bot) bookingText(s *session, sp *registry.Space, bk registry.Booking) string {
-	d := draft{Space: bk.SpaceID, Room: bk.RoomID, Day: bk.Day.Format(time.DateOnly), Slot: string(registry.Hours), From: bk.From, To: bk.To, Desks: bk.Desks}
-	return b.draftText(s, sp, &d)
+	return b.lineText(s, sp, bk.RoomID, bk.Day, bk.Slot, bk.From, bk.To, bk.Desks)
 }
 
 // bookRefused says why a booking cannot be made and offers a way forward.

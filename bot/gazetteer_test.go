@@ -13,19 +13,33 @@ import (
 	"github.com/comune-seregno/coworkbot/registry/places"
 )
 
+// fixtureSpaces reads the spaces (with their rooms) of the parser's test
+// fixtures, as the bot builds them from a list.
+func fixtureSpaces(t *testing.T, files ...string) []intent.Entry {
+	t.Helper()
+	var out []intent.Entry
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct{ Spaces []intent.Entry }
+		if err := json.Unmarshal(raw, &f); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, f.Spaces...)
+	}
+	return out
+}
+
 // TestCorpusWithTheRealGazetteer runs the parser's labelled corpus with the
 // whole embedded gazetteer (thousands of Italian places, many of them
-// ordinary words), as the bot does, rather than the parser's small fixture:
-// intents, places, spaces and services must still come out as labelled.
+// ordinary words), as the bot does, rather than the parser's small fixture,
+// and the spaces of both fixtures (the demo list's and names built from
+// ordinary words): intents, places, spaces and services must still come out
+// as labelled.
 func TestCorpusWithTheRealGazetteer(t *testing.T) {
-	spaces, err := registry.DemoSpaces()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []intent.Entry
-	for _, s := range spaces {
-		names = append(names, intent.Entry{ID: s.ID, Name: s.Name})
-	}
+	names := fixtureSpaces(t, "intent/testdata/fixture.json", "intent/testdata/fixture_names.json")
 	g := places.Default()
 	p := intent.New(placeEntries(g), names)
 	f, err := os.Open("intent/testdata/corpus.jsonl")

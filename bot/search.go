@@ -49,7 +49,7 @@ var dayParts = map[string][2]int{
 	"morning":   {8 * 60, 13 * 60},
 	"afternoon": {13 * 60, 19 * 60},
 	"evening":   {18 * 60, 23 * 60},
-	"all_day":   {9 * 60, 18 * 60},
+	"day":       {9 * 60, 18 * 60},
 }
 
 func (q *searchState) day() (time.Time, bool) {
@@ -75,7 +75,7 @@ func (q *searchState) query(now time.Time) registry.Query {
 	if day, ok := q.day(); ok {
 		w := registry.Window{Day: day, From: q.From, To: q.To, Cover: q.From != q.To}
 		if span, ok := dayParts[q.Part]; ok && q.From == q.To {
-			w.From, w.To, w.Cover = span[0], span[1], q.Part == "all_day"
+			w.From, w.To, w.Cover = span[0], span[1], q.Part == "day"
 		}
 		rq.During = &w
 	}

@@ -46,6 +46,9 @@ func (b *Bot) parser(s *session) (*intent.Parser, error) {
 	names := make([]intent.Entry, len(spaces))
 	for i, sp := range spaces {
 		names[i] = intent.Entry{ID: sp.ID, Name: sp.Name}
+		for _, r := range sp.Rooms {
+			names[i].Rooms = append(names[i].Rooms, intent.Entry{ID: r.ID, Name: r.Name})
+		}
 	}
 	b.parserP, b.parserVersion = intent.New(b.placeEntries, names), version
 	return b.parserP, nil

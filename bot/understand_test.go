@@ -38,7 +38,7 @@ var understandParts = map[string][2]int{
 	"morning":   {8 * 60, 13 * 60},
 	"afternoon": {13 * 60, 19 * 60},
 	"evening":   {18 * 60, 23 * 60},
-	"all_day":   {9 * 60, 18 * 60},
+	"day":       {9 * 60, 18 * 60},
 }
 
 func TestUnderstandParts(t *testing.T) {
@@ -109,7 +109,7 @@ var understandCases = []understandCase{
 	{"it", nil, "aperto la domenica", seek{day: "2026-12-06"}},
 	{"it", nil, "c'è un coworking aperto adesso?", seek{now: true}},
 	{"it", nil, "coworking aperto ora a Monza", seek{now: true, place: "monza"}},
-	{"it", nil, "dopodomani tutto il giorno a desio", seek{day: "2026-12-04", part: "all_day", place: "desio"}},
+	{"it", nil, "dopodomani tutto il giorno a desio", seek{day: "2026-12-04", part: "day", place: "desio"}},
 	{"it", nil, "stasera c'è un posto?", seek{day: "2026-12-02", part: "evening", desks: 1}},
 	{"it", nil, "sabato sera con cucina", seek{services: wantSvc(registry.Kitchen), day: "2026-12-05", part: "evening"}},
 	{"it", nil, "ven mattina a lissone", seek{day: "2026-12-04", part: "morning", place: "lissone"}},
@@ -230,10 +230,10 @@ func header(out string) string {
 // it happens to list the same spaces.
 var understandWords = map[string]map[string]string{
 	"it": {"today": "oggi", "tomorrow": "domani", "now": "aperti adesso", "open": "aperti",
-		"morning": "mattina", "afternoon": "pomeriggio", "evening": "sera", "all_day": "tutto il giorno",
+		"morning": "mattina", "afternoon": "pomeriggio", "evening": "sera", "day": "tutto il giorno",
 		"12": "dicembre", "1": "gennaio"},
 	"en": {"today": "today", "tomorrow": "tomorrow", "now": "open now", "open": "open",
-		"morning": "morning", "afternoon": "afternoon", "evening": "evening", "all_day": "all day",
+		"morning": "morning", "afternoon": "afternoon", "evening": "evening", "day": "all day",
 		"12": "December", "1": "January"},
 }
 
@@ -345,7 +345,7 @@ func openWhen(t *testing.T, db *registry.DB, sp registry.Space, w seek) bool {
 	case w.from != "":
 		from, to := minutes(t, w.from), minutes(t, w.to)
 		return slices.ContainsFunc(spans, func(s hours.Span) bool { return s.From <= from && s.To >= to })
-	case w.part == "all_day":
+	case w.part == "day":
 		p := understandParts[w.part]
 		return slices.ContainsFunc(spans, func(s hours.Span) bool { return s.From <= p[0] && s.To >= p[1] })
 	case w.part != "":

@@ -9,6 +9,7 @@ import (
 	"html"
 	"io/fs"
 	"strings"
+	"text/template"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -100,11 +101,54 @@ func (l *Localizer) localize(id string, count any, kv []any) string {
 		}
 		data[fmt.Sprint(kv[i])] = v
 	}
-	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count, Funcs: funcs})
 	if err != nil || s == "" {
 		return id
 	}
 	return s
+}
+
+// funcs are the template functions messages may use: {{prep "da" .Name}}
+// writes an Italian preposition before a name as a native speaker does,
+// joined to the name's article ("dal Cortile", "dall'Alveare", "alla
+// Scrivania") and with the euphonic d ("ad Arcore").
+var funcs = template.FuncMap{"prep": prep}
+
+// articled are the prepositions joined to an article, by article: di, a,
+// da, in, su.
+var articled = map[string]map[string]string{
+	"il":  {"di": "del", "a": "al", "da": "dal", "in": "nel", "su": "sul"},
+	"lo":  {"di": "dello", "a": "allo", "da": "dallo", "in": "nello", "su": "sullo"},
+	"la":  {"di": "della", "a": "alla", "da": "dalla", "in": "nella", "su": "sulla"},
+	"l'":  {"di": "dell'", "a": "all'", "da": "dall'", "in": "nell'", "su": "sull'"},
+	"i":   {"di": "dei", "a": "ai", "da": "dai", "in": "nei", "su": "sui"},
+	"gli": {"di": "degli", "a": "agli", "da": "dagli", "in": "negli", "su": "sugli"},
+	"le":  {"di": "delle", "a": "alle", "da": "dalle", "in": "nelle", "su": "sulle"},
+}
+
+// prep joins an Italian preposition to a name already escaped for HTML.
+func prep(p, escapedName string) string {
+	name := html.UnescapeString(escapedName)
+	low := strings.ToLower(name)
+	for _, art := range []string{"l'", "l’", "il ", "lo ", "la ", "i ", "gli ", "le "} {
+		if !strings.HasPrefix(low, art) {
+			continue
+		}
+		key := strings.TrimSpace(strings.ReplaceAll(art, "’", "'"))
+		joined, ok := articled[key][p]
+		if !ok {
+			break
+		}
+		rest := name[len(art):]
+		if strings.HasSuffix(joined, "'") {
+			return html.EscapeString(joined + rest)
+		}
+		return html.EscapeString(joined + " " + rest)
+	}
+	if p == "a" && (strings.HasPrefix(low, "a") || strings.HasPrefix(low, "à")) {
+		p = "ad"
+	}
+	return html.EscapeString(p + " " + name)
 }
 
 // IDs returns the message ids of a language's file, for completeness tests.

@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"html"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,35 @@ func TestLocalize(t *testing.T) {
 	}
 	if got := it.T("describe.services", "List", HTML("<i>x</i>")); got != "con <i>x</i>" {
 		t.Errorf("got %q, want HTML data kept", got)
+	}
+}
+
+func TestPrep(t *testing.T) {
+	for _, c := range []struct{ p, name, want string }{
+		{"da", "Il Cortile", "dal Cortile"},
+		{"da", "La Scrivania del Borgo", "dalla Scrivania del Borgo"},
+		{"da", "L'Alveare", "dall'Alveare"},
+		{"di", "Lo Spazio", "dello Spazio"},
+		{"a", "Le Due Corti", "alle Due Corti"},
+		{"a", "Arcore", "ad Arcore"},
+		{"a", "Albiate", "ad Albiate"},
+		{"a", "Seregno", "a Seregno"},
+		{"di", "Officina Brianza", "di Officina Brianza"},
+		{"in", "I Portici", "nei Portici"},
+		{"da", "Gli Artigiani", "dagli Artigiani"},
+		{"da", "Nido & Lavoro", "da Nido &amp; Lavoro"},
+		{"da", "Isola", "da Isola"},
+		{"di", "Lab Lissone", "di Lab Lissone"},
+	} {
+		if got := html.UnescapeString(prep(c.p, html.EscapeString(c.name))); got != html.UnescapeString(c.want) {
+			t.Errorf("prep(%q, %q): got %q, want %q", c.p, c.name, got, c.want)
+		}
+	}
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.For("it").T("book.ask_day", "Name", "Il Cortile"); !strings.Contains(got, "dal Cortile") {
+		t.Errorf("got %q, want the articled preposition in a message", got)
 	}
 }

@@ -292,7 +292,7 @@ func (d *DB) check(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Booking
 
 // spaceInTx reads a space inside tx: from the search index when the list
 // has not moved since it was built (version is read in the same
-// transaction), from the tables otherwise. The index holds no rooms; check
+// transaction), from the tables otherwise. check reads a room inside the transaction
 // reads them itself.
 func (d *DB) spaceInTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, id string, version int64) (Space, error) {
 	if idx != nil && version == idx.version {

@@ -63,7 +63,7 @@ func (d *DB) currentIndex(ctx context.Context) (*spaceIndex, error) {
 	if d.index != nil && d.index.version == version {
 		return d.index, nil
 	}
-	all, err := loadSpaces(ctx, d.db, "", false)
+	all, err := loadSpaces(ctx, d.db, "", loadRooms) // the parser knows rooms by name
 	if err != nil {
 		return nil, err
 	}

@@ -230,7 +230,7 @@ func (d *DB) Space(ctx context.Context, id string) (Space, error) {
 // Spaces returns every space with one of the given statuses (all when none
 // is given), ordered by id.
 func (d *DB) Spaces(ctx context.Context, statuses ...Status) ([]Space, error) {
-	all, err := loadSpaces(ctx, d.db, "", true)
+	all, err := loadSpaces(ctx, d.db, "", loadAll)
 	if err != nil || len(statuses) == 0 {
 		return all, err
 	}
@@ -251,7 +251,7 @@ type queryer interface {
 func isNotFound(err error) bool { return err != nil && errors.Is(err, ErrNotFound) }
 
 func getSpace(ctx context.Context, q queryer, id string) (Space, error) {
-	ss, err := loadSpaces(ctx, q, id, true)
+	ss, err := loadSpaces(ctx, q, id, loadAll)
 	if err != nil {
 		return Space{}, err
 	}
@@ -264,9 +264,18 @@ func getSpace(ctx context.Context, q queryer, id string) (Space, error) {
 const spaceColumns = `id, name, comune, address, lat, lon, services, desks, opening_hours,
 	price_day_cents, price_half_day_cents, phone, email, website, status, created_at, updated_at`
 
-// loadSpaces reads one space (id != "") or all of them, ordered by id; full
-// also reads rooms and descriptions.
-func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, error) {
+// What loadSpaces reads besides the spaces' own columns.
+type loadWhat uint8
+
+const (
+	loadRooms loadWhat = 1 << iota
+	loadDescriptions
+	loadAll = loadRooms | loadDescriptions
+)
+
+// loadSpaces reads one space (id != "") or all of them, ordered by id, with
+// their rooms and descriptions as what asks.
+func loadSpaces(ctx context.Context, q queryer, id string, what loadWhat) ([]Space, error) {
 	query := `SELECT ` + spaceColumns + ` FROM spaces`
 	var args []any
 	if id != "" {
@@ -306,7 +315,7 @@ func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if !full || len(out) == 0 {
+	if what == 0 || len(out) == 0 {
 		return out, nil
 	}
 	where, wargs := "", []any{}
@@ -330,6 +339,9 @@ func loadSpaces(ctx context.Context, q queryer, id string, full bool) ([]Space, 
 	}
 	if err := rrows.Err(); err != nil {
 		return nil, err
+	}
+	if what&loadDescriptions == 0 {
+		return out, nil
 	}
 	drows, err := q.QueryContext(ctx, `SELECT space_id, lang, text FROM space_descriptions`+where, wargs...)
 	if err != nil {

@@ -90,7 +90,7 @@ func TestChatBooking(t *testing.T) {
 	db := demoFile(t)
 	args := []string{"-db", db, "-now", "2026-12-02T10:00", "-user", "5"}
 	out := chat(t, args, "prenota 2 scrivanie venerdì mattina da Officina Brianza", "#1", "#1")
-	if !strings.Contains(out, "Officina Brianza, venerdì 4 dicembre, 8:30–13:00, 2 scrivanie") || !strings.Contains(out, "Codice prenotazione:") {
+	if !strings.Contains(out, "Officina Brianza, ven 4 dic, 8:30–13:00, 2 scrivanie · 18 €") || !strings.Contains(out, "Codice prenotazione:") {
 		t.Fatalf("got %q, want the booking summary and its code", out)
 	}
 	// Confirm pressed twice ("#1" again on the confirmation's only button
