@@ -41,6 +41,10 @@ type searchState struct {
 	Now       bool       `json:"now,omitempty"`
 	Desks     int        `json:"desks,omitempty"`
 	Offset    int        `json:"offset,omitempty"`
+
+	AnyService bool   `json:"any_service,omitempty"` // one of the services is enough
+	Seats      int    `json:"seats,omitempty"`       // a room with at least this many seats
+	LastDay    string `json:"last_day,omitempty"`    // YYYY-MM-DD: a range of days from Day
 }
 
 // Parts of the day, as minutes since midnight: a space open at some time in
@@ -63,7 +67,7 @@ func (q *searchState) day() (time.Time, bool) {
 // query turns the remembered search into a registry query.
 func (q *searchState) query(now time.Time) registry.Query {
 	p := orb.Point{q.Point[0], q.Point[1]}
-	rq := registry.Query{Near: &p, MinDesks: q.Desks, Offset: q.Offset, Limit: pageSize + 1}
+	rq := registry.Query{Near: &p, MinDesks: q.Desks, Offset: q.Offset, Limit: pageSize + 1, AnyService: q.AnyService, MinSeats: q.Seats}
 	for _, code := range q.Services {
 		if svc, err := registry.ParseService(code); err == nil {
 			rq.Services |= registry.SetOf(svc)
@@ -74,6 +78,9 @@ func (q *searchState) query(now time.Time) registry.Query {
 	}
 	if day, ok := q.day(); ok {
 		w := registry.Window{Day: day, From: q.From, To: q.To, Cover: q.From != q.To}
+		if last, err := time.ParseInLocation(time.DateOnly, q.LastDay, registry.Rome); err == nil {
+			w.Last = last
+		}
 		if span, ok := dayParts[q.Part]; ok && q.From == q.To {
 			w.From, w.To, w.Cover = span[0], span[1], q.Part == "day"
 		}
@@ -168,11 +175,36 @@ func (b *Bot) statusFor(s *session, sp *registry.Space, q *searchState) string {
 func (b *Bot) describe(s *session, q *searchState) string {
 	var parts []string
 	if len(q.Services) > 0 {
-		var names []string
+		// Most services read "con Cobaby e fibra"; two are adjectives:
+		// "accessibili", "aperti 24 ore su 24".
+		var nouns, adjectives []string
 		for _, code := range q.Services {
-			names = append(names, s.T("svc."+code))
+			if q.Seats > 0 && (code == string(registry.MeetingRoom) || code == string(registry.ConferenceRoom)) {
+				continue // "con una sala da almeno 6 posti" says it
+			}
+			w := s.T("svcword." + code)
+			if code == string(registry.Accessible) || code == string(registry.H24) {
+				adjectives = append(adjectives, w)
+			} else {
+				nouns = append(nouns, w)
+			}
 		}
-		parts = append(parts, s.T("describe.services", "List", locales.HTML(strings.Join(names, ", "))))
+		conj := "list.and"
+		if q.AnyService {
+			conj = "list.or"
+		}
+		if len(nouns) > 0 {
+			parts = append(parts, s.T("describe.services", "List", locales.HTML(joinList(s, conj, nouns))))
+		}
+		if len(adjectives) > 0 {
+			if len(nouns) > 0 {
+				parts[len(parts)-1] += ","
+			}
+			parts = append(parts, joinList(s, conj, adjectives))
+		}
+	}
+	if q.Seats > 0 {
+		parts = append(parts, s.l.N("describe.seats", q.Seats))
 	}
 	if q.Desks > 1 {
 		parts = append(parts, s.l.N("describe.desks", q.Desks))
@@ -194,6 +226,9 @@ func (b *Bot) describe(s *session, q *searchState) string {
 	}
 	if day, ok := q.day(); ok {
 		when := dayName(s.l, s.today(), day)
+		if last, err := time.ParseInLocation(time.DateOnly, q.LastDay, registry.Rome); err == nil {
+			when = s.T("describe.days", "From", dayName(s.l, s.today(), day), "To", dayName(s.l, s.today(), last))
+		}
 		switch {
 		case q.From != q.To:
 			when += " " + s.T("describe.span", "From", clock(q.From), "To", clock(q.To))
@@ -212,7 +247,20 @@ const (
 	relaxTime  = "time"
 	relaxDesks = "desks"
 	relaxPlace = "place"
+	relaxSeats = "seats"
 )
+
+// joinList joins words as a person lists them: "a, b e c" (conj is
+// "list.and" or "list.or").
+func joinList(s *session, conj string, words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " " + s.T(conj) + " " + words[len(words)-1]
+}
 
 func (b *Bot) relaxButtons(s *session, q *searchState) [][]Button {
 	var out []Button
@@ -224,6 +272,9 @@ func (b *Bot) relaxButtons(s *session, q *searchState) [][]Button {
 	}
 	if q.Desks > 1 {
 		out = append(out, button(s.T("relax.desks"), kRelax, relaxDesks))
+	}
+	if q.Seats > 0 {
+		out = append(out, button(s.T("relax.seats"), kRelax, relaxSeats))
 	}
 	if q.PointKind == pointPlace {
 		out = append(out, button(s.T("relax.place"), kRelax, relaxPlace))
@@ -244,11 +295,13 @@ func (b *Bot) relax(s *session, args []string) error {
 	}
 	switch args[0] {
 	case relaxTime:
-		q.Day, q.From, q.To, q.Part, q.Now = "", 0, 0, "", false
+		q.Day, q.From, q.To, q.Part, q.Now, q.LastDay = "", 0, 0, "", false, ""
 	case relaxDesks:
 		q.Desks = 0
 	case relaxPlace:
 		q.PlaceID, q.PointKind = "", ""
+	case relaxSeats:
+		q.Seats = 0
 	default:
 		s.resp.Notice = s.T("error.old_button")
 		return nil

@@ -128,14 +128,25 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		}
 	}
 	slices.Sort(q.Services)
+	if len(r.Services) > 0 {
+		q.AnyService = r.AnyServices && len(q.Services) > 1
+	}
 	if r.Quantity > 0 {
 		q.Desks = r.Quantity
+	}
+	if r.Seats > 0 {
+		q.Seats = r.Seats
 	}
 	switch {
 	case r.Place != "":
 		if p, ok := b.places.ByID(r.Place); ok {
 			q.PlaceID, q.PointKind, q.Point = p.ID, pointPlace, [2]float64{p.Point.Lon(), p.Point.Lat()}
 		}
+	case r.UnknownPlace != "":
+		// A place the bot does not know: say so, and search around the centre
+		// (or a shared location) rather than pretend.
+		s.reply(Reply{Text: s.T("search.unknown_place", "Place", r.UnknownPlace, "Centre", b.centre.Comune), Keyboard: b.locationKeyboard(s)})
+		q.PlaceID, q.PointKind = "", ""
 	case r.NearMe || (!r.Refine && s.location() != nil):
 		loc := s.location()
 		if loc == nil {
@@ -146,16 +157,22 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		q.PlaceID, q.PointKind, q.Point = "", pointShared, [2]float64{loc.Lon(), loc.Lat()}
 	}
 	if w := r.When; w.Now || !w.Date.IsZero() || w.Part != "" || w.From != w.To {
-		q.Now, q.From, q.To, q.Part = w.Now, w.From, w.To, string(w.Part)
+		q.Now, q.From, q.To, q.Part, q.LastDay = w.Now, w.From, w.To, string(w.Part), ""
 		if w.Now {
 			q.From, q.To, q.Part = 0, 0, ""
 		}
-		if q.From > 0 && q.To == 0 { // "dalle 20": from then, for an hour at least
+		switch {
+		case q.From > 0 && q.To == 0: // "dalle 20", "dopo le 20": from then, for an hour at least
 			q.To = min(q.From+60, 24*60)
+		case q.From == 0 && q.To > 0: // "fino alle 21", "entro le 18": open in the hour before
+			q.From = max(0, q.To-60)
 		}
 		switch {
 		case !w.Date.IsZero():
 			q.Day = w.Date.Format(time.DateOnly)
+			if !w.EndDate.IsZero() && w.EndDate.After(w.Date) {
+				q.LastDay = w.EndDate.Format(time.DateOnly)
+			}
 		case w.Now:
 			q.Day = ""
 		case q.Day == "": // "la mattina", "dalle 9 alle 13": today, unless a follow-up keeps its day
@@ -163,6 +180,12 @@ func (b *Bot) searchFromText(s *session, r intent.Request) error {
 		}
 		if w.Conflict {
 			return b.askDate(s, string(intent.Search), &q, w.Date.Format(time.DateOnly), w.AltDate.Format(time.DateOnly))
+		}
+		if day, ok := q.day(); ok && day.Before(s.today()) && q.LastDay == "" {
+			// A day already gone ("30 novembre" on 2 December): say so and
+			// search without it.
+			s.say(s.T("search.past_day", "Day", dateName(s.l, day)))
+			q.Day, q.From, q.To, q.Part = "", 0, 0, ""
 		}
 	}
 	return b.runSearch(s, q, false)

@@ -58,6 +58,7 @@ type seek struct {
 	from, to string     // "HH:MM": open for the whole span, on day
 	now      bool       // open at understandNow
 	desks    int        // at least this many desks
+	seats    int        // a room with at least this many seats
 }
 
 // understandCase is one utterance typed into the console after the lines of
@@ -100,7 +101,7 @@ var understandCases = []understandCase{
 	{"it", nil, "xké nn c'è la fibra a meda?", seek{services: wantSvc(registry.Fiber), place: "meda"}},
 	{"it", nil, "posteggio gratuito vicino al centro", seek{services: wantSvc(registry.Parking), place: "seregno-centro"}},
 	{"it", nil, "coworking con wifi e parcheggio vicino alla stazione di seregno", seek{services: wantSvc(registry.Parking, registry.Wifi), place: "seregno-stazione"}},
-	{"it", nil, "serve una stanza riunioni per 6 persone a Desio", seek{services: wantSvc(registry.MeetingRoom), place: "desio", desks: 6}},
+	{"it", nil, "serve una stanza riunioni per 6 persone a Desio", seek{services: wantSvc(registry.MeetingRoom), place: "desio", seats: 6}},
 	{"it", nil, "armadietto e cucina a giussano??", seek{services: wantSvc(registry.Kitchen, registry.Lockers), place: "giussano"}},
 
 	// Times, in Italian.
@@ -298,7 +299,8 @@ func groundTruth(t *testing.T, db *registry.DB, spaces []registry.Space, w seek)
 	}
 	var out []truth
 	for _, sp := range spaces {
-		if offers(sp, w.services) && sp.Desks >= w.desks && openWhen(t, db, sp, w) {
+		roomy := w.seats == 0 || slices.ContainsFunc(sp.Rooms, func(r registry.Room) bool { return r.Seats >= w.seats })
+		if offers(sp, w.services) && sp.Desks >= w.desks && roomy && openWhen(t, db, sp, w) {
 			out = append(out, truth{sp, geo.Distance(*point, sp.Location)})
 		}
 	}
@@ -417,6 +419,9 @@ func (w seek) String() string {
 	}
 	if w.desks > 0 {
 		parts = append(parts, fmt.Sprintf("%d desks", w.desks))
+	}
+	if w.seats > 0 {
+		parts = append(parts, fmt.Sprintf("a room for %d", w.seats))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -16,11 +17,15 @@ import (
 // Query asks for approved spaces. Every field is optional.
 type Query struct {
 	Near     *orb.Point // sort by distance from here; by name when nil
-	Services ServiceSet // all of them must be offered
-	OpenAt   time.Time  // open at this instant (zero: no constraint)
-	During   *Window    // open on this day, in this window
-	Comune   string     // only spaces in this comune (case-insensitive)
-	MinDesks int        // at least this many desks
+	Services ServiceSet // all of them must be offered (any one, with AnyService)
+	// AnyService makes one of Services enough ("con cobaby o fibra").
+	AnyService bool
+	// MinSeats asks for a room with at least this many seats.
+	MinSeats int
+	OpenAt   time.Time // open at this instant (zero: no constraint)
+	During   *Window   // open on this day, in this window
+	Comune   string    // only spaces in this comune (case-insensitive)
+	MinDesks int       // at least this many desks
 	Offset   int
 	Limit    int // 0 means 10
 }
@@ -33,6 +38,9 @@ type Window struct {
 	Day      time.Time
 	From, To int
 	Cover    bool
+	// Last, when set, makes the window a range of days from Day to Last
+	// (both included): open in the window on any of them ("questo weekend").
+	Last time.Time
 }
 
 // Result is a space found by Search and its distance in metres from the
@@ -133,8 +141,19 @@ func (idx *spaceIndex) rowCol(p orb.Point) (int, int) {
 	return r, c
 }
 
+// offers reports whether a set of services answers the query's.
+func (q *Query) offers(set ServiceSet) bool {
+	if q.AnyService && q.Services != 0 {
+		return set&q.Services != 0
+	}
+	return set.Has(q.Services)
+}
+
 func (idx *spaceIndex) matches(s *Space, q *Query, cal hours.Calendar) bool {
-	if !s.Services.Has(q.Services) {
+	if !q.offers(s.Services) {
+		return false
+	}
+	if q.MinSeats > 0 && !slices.ContainsFunc(s.Rooms, func(r Room) bool { return r.Seats >= q.MinSeats }) {
 		return false
 	}
 	if s.Desks < q.MinDesks {
@@ -183,7 +202,7 @@ func (idx *spaceIndex) search(q Query, cal hours.Calendar) []Result {
 			break
 		}
 		idx.visitRing(r0, c0, ring, func(k int) {
-			if !idx.masks[k].Has(q.Services) {
+			if !q.offers(idx.masks[k]) {
 				return
 			}
 			for _, i := range idx.cells[k] {

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"strings"
+	"time"
 
 	"github.com/comune-seregno/coworkbot/registry/hours"
 )
@@ -11,6 +12,17 @@ import (
 // is shorter), so that a space closing at 18:30 is not "open in the
 // evening".
 func openDuring(s *Space, w Window, cal hours.Calendar) bool {
+	if !w.Last.IsZero() { // a range of days: open in the window on any of them
+		one := w
+		one.Last = time.Time{}
+		for d := w.Day; !d.After(w.Last); d = d.AddDate(0, 0, 1) {
+			one.Day = d
+			if openDuring(s, one, cal) {
+				return true
+			}
+		}
+		return false
+	}
 	spans := s.Hours.Spans(w.Day, cal)
 	if w.From == 0 && w.To == 0 {
 		return len(spans) > 0
