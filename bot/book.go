@@ -30,6 +30,7 @@ type draft struct {
 	Rev   int    `json:"rev,omitempty"`  // moves on every change: a button of an older revision is refused
 
 	RoomsOnly bool `json:"rooms_only,omitempty"` // the user asked for a room: offer rooms only
+	Seats     int  `json:"seats,omitempty"`      // … one with at least this many seats
 }
 
 // bookHint is what the user said of a booking before its space was chosen.
@@ -40,6 +41,10 @@ type bookHint struct {
 	To    int    `json:"to,omitempty"`
 	Desks int    `json:"desks,omitempty"`
 	Room  bool   `json:"room,omitempty"` // a room is wanted, not desks
+	// RoomID is the room named ("la sala Volta"); Seats the people a room
+	// must hold ("una sala per 6").
+	RoomID string `json:"room_id,omitempty"`
+	Seats  int    `json:"seats,omitempty"`
 }
 
 // daysOffered is how many days the day picker shows.
@@ -141,7 +146,8 @@ func (b *Bot) bookWhere(s *session, h *bookHint) error {
 // bookFromText starts a booking from words: "prenota 2 scrivanie venerdì
 // mattina da Officina Brianza".
 func (b *Bot) bookFromText(s *session, r intent.Request) error {
-	h := &bookHint{Part: string(r.When.Part), From: r.When.From, To: r.When.To, Desks: r.Quantity, Room: roomWanted(r)}
+	h := &bookHint{Part: string(r.When.Part), From: r.When.From, To: r.When.To, Desks: r.Quantity,
+		Room: roomWanted(r) || r.Room != "" || r.Seats > 0, RoomID: r.Room, Seats: r.Seats}
 	if !r.When.Date.IsZero() {
 		h.Day = r.When.Date.Format(time.DateOnly)
 	}
@@ -196,8 +202,14 @@ func (b *Bot) bookStart(s *session, spaceID string, h *bookHint) error {
 	}
 	applyHint(d, h)
 	if h != nil && h.Room && len(sp.Rooms) > 0 {
-		d.Slot, d.Desks, d.Room = "", 0, ""
-		d.RoomsOnly = true
+		d.Slot, d.Desks, d.Room, d.From, d.To = "", 0, "", 0, 0
+		d.RoomsOnly, d.Seats = true, h.Seats
+		if _, ok := sp.Room(h.RoomID); ok {
+			d.Room = h.RoomID
+			if h.From%60 == 0 && h.To%60 == 0 && h.From < h.To {
+				d.From, d.To = h.From, h.To
+			}
+		}
 	}
 	if d.Desks > sp.Desks && sp.Desks > 0 {
 		s.say(s.l.N("book.too_many", sp.Desks, "Name", sp.Name))
@@ -296,7 +308,14 @@ func (b *Bot) askBookSlot(s *session, sp *registry.Space, edit bool) error {
 		}
 		choices = append(choices, stepButton(s, s.T("slot."+string(slot), "From", clock(span.From), "To", clock(span.To)), kBookSlot, string(slot)))
 	}
+	if n := s.st.Draft.Seats; n > 0 && !slices.ContainsFunc(sp.Rooms, func(r registry.Room) bool { return r.Seats >= n }) {
+		s.say(s.l.N("book.no_room_for", n, "Name", sp.Name))
+		s.st.Draft.Seats = 0
+	}
 	for _, r := range sp.Rooms {
+		if r.Seats < s.st.Draft.Seats {
+			continue
+		}
 		choices = append(choices, stepButton(s, s.l.N("book.room_button", r.Seats, "Name", r.Name), kBookRoom, r.ID))
 	}
 	if len(choices) == 0 {

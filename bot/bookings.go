@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -69,13 +68,42 @@ func cancelButton(s *session, code string) Button {
 	return button(s.T("bookings.cancel", "Code", code), kCancelAsk, code)
 }
 
-var codeInText = regexp.MustCompile(`\b[` + registry.CodeAlphabet + `]{6}\b`)
-
-// cancelFromText cancels the booking whose code the text gives, or lists the
-// bookings to choose from.
-func (b *Bot) cancelFromText(s *session, _ intent.Request) error {
-	if code := codeInText.FindString(strings.ToUpper(s.text)); code != "" {
-		return b.cancelAsk(s, code)
+// cancelFromText cancels the booking whose code the words give, or the one
+// of the day they name ("cancella la mia prenotazione di venerdì"), or
+// lists the bookings to choose from.
+func (b *Bot) cancelFromText(s *session, r intent.Request) error {
+	if s.st.Draft != nil && s.st.Draft.Done == "" && r.Code == "" && r.When.Date.IsZero() {
+		s.st.Draft, s.st.Await = nil, nil // "annulla" while booking drops the booking
+		s.say(s.T("book.abandoned"))
+		return nil
+	}
+	if r.Code != "" {
+		return b.cancelAsk(s, r.Code)
+	}
+	if day := r.When.Date; !day.IsZero() {
+		bks, err := b.db.Bookings(s.ctx, s.user.ID, s.now)
+		if err != nil {
+			return err
+		}
+		var that []registry.Booking
+		for _, bk := range bks {
+			if bk.Day.Equal(day) {
+				that = append(that, bk)
+			}
+		}
+		switch len(that) {
+		case 0:
+			s.reply(Reply{Text: s.T("cancel.none_that_day", "Day", dateName(s.l, day)), Buttons: [][]Button{{b.bookingsButton(s)}}})
+			return nil
+		case 1:
+			return b.cancelAsk(s, that[0].Code)
+		}
+		var cancels []Button
+		for _, bk := range that {
+			cancels = append(cancels, cancelButton(s, bk.Code))
+		}
+		s.reply(Reply{Text: s.T("cancel.which", "Day", dateName(s.l, day)), Buttons: chunk(cancels, 1)})
+		return nil
 	}
 	return b.myBookings(s, "")
 }

@@ -32,6 +32,7 @@ func TestEveryMessageExists(t *testing.T) {
 	for _, svc := range registry.Services {
 		want["svc."+string(svc)] = true
 		want["svcword."+string(svc)] = true
+		want["explain."+string(svc)] = true
 	}
 	for _, slot := range []registry.Slot{registry.Morning, registry.Afternoon, registry.FullDay, registry.Hours} {
 		want["slot."+string(slot)] = true

@@ -673,8 +673,12 @@ func (b *Bot) typedClosure(s *session, text string) (bool, error) {
 // closureFromText answers a provider who writes "chiuso dal 24 dicembre al
 // 6 gennaio per ferie".
 func (b *Bot) closureFromText(s *session, r intent.Request) error {
-	if !s.may(provider, "") || len(s.roles.Spaces) == 0 {
-		return b.aboutSpace(s, r)
+	if len(s.roles.Spaces) == 0 {
+		if r.Space != "" || len(r.Candidates) > 0 {
+			return b.isOpen(s, r) // "il Cortile è chiuso domani?"
+		}
+		s.reply(Reply{Text: s.T("unknown"), Buttons: b.mainMenu(s)})
+		return nil
 	}
 	id, ok := b.oneSpace(s)
 	if !ok {
@@ -690,6 +694,9 @@ func (b *Bot) closureDays(s *session, text string) (time.Time, time.Time, bool) 
 	p, err := b.parser(s)
 	if err != nil {
 		return time.Time{}, time.Time{}, false
+	}
+	if w := p.Parse(text, s.lang(), s.now, intent.Context{}).When; !w.Date.IsZero() && !w.EndDate.IsZero() {
+		return w.Date, w.EndDate, !w.EndDate.Before(w.Date)
 	}
 	norm := " " + strings.ToLower(text) + " "
 	for _, sep := range []string{" fino al ", " fino a ", " al ", " all'", " a ", " - ", " – ", " to ", " until ", " till "} {

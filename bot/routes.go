@@ -232,6 +232,13 @@ var intents = map[intent.Intent]intentRoute{
 	intent.Unsubscribe: {(*Bot).unsubscribeFromText, anyone},
 	intent.Greeting:    {(*Bot).greeting, anyone},
 	intent.Thanks:      {(*Bot).thanks, anyone},
+	intent.Explain:     {(*Bot).explain, anyone},
+	intent.Has:         {(*Bot).has, anyone},
+	intent.IsOpen:      {(*Bot).isOpen, anyone},
+	intent.Apply:       {(*Bot).applyFromText, anyone},
+	// A provider closing their space; to anyone else "chiuso domani?" is a
+	// question about a space (closureFromText tells them apart).
+	intent.Closure: {(*Bot).closureFromText, anyone},
 }
 
 // payloadRoute is what a deep link (/start <payload>) opens, by the

@@ -52,7 +52,7 @@ type searchState struct {
 var dayParts = map[string][2]int{
 	"morning":   {8 * 60, 13 * 60},
 	"afternoon": {13 * 60, 19 * 60},
-	"evening":   {18 * 60, 23 * 60},
+	"evening":   {19 * 60, 23 * 60},
 	"day":       {9 * 60, 18 * 60},
 }
 

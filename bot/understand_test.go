@@ -30,14 +30,14 @@ var understandNow = time.Date(2026, time.December, 2, 10, 0, 0, 0, registry.Rome
 // in search.go, and openDuring in registry/window.go), written out again
 // here so that the ground truth below does not lean on the code under test:
 // a space open for at least an hour in all during the morning, afternoon or
-// evening matches that part (a space closing at 18:30 is not open in the
-// evening); "all day"
+// evening matches that part (the evening is from 19:00: a space closing at 19:00
+// is not open in the evening); "all day"
 // means open for the whole of 9:00–18:00, like an explicit span ("dalle 9
 // alle 13"). TestUnderstandParts fails if the two tables drift apart.
 var understandParts = map[string][2]int{
 	"morning":   {8 * 60, 13 * 60},
 	"afternoon": {13 * 60, 19 * 60},
-	"evening":   {18 * 60, 23 * 60},
+	"evening":   {19 * 60, 23 * 60},
 	"day":       {9 * 60, 18 * 60},
 }
 

@@ -11,6 +11,10 @@ import (
 // with Cover, otherwise for at least an hour of it (or all of it, when it
 // is shorter), so that a space closing at 18:30 is not "open in the
 // evening".
+// OpenDuring reports whether a space is open in a window, as a search
+// judges it.
+func OpenDuring(s *Space, w Window, cal hours.Calendar) bool { return openDuring(s, w, cal) }
+
 func openDuring(s *Space, w Window, cal hours.Calendar) bool {
 	if !w.Last.IsZero() { // a range of days: open in the window on any of them
 		one := w
