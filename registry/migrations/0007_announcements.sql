@@ -79,4 +79,4 @@ CREATE TABLE deliveries (
 	error           TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX deliveries_due ON deliveries (not_before) WHERE status = 'pending';
-CREATE INDEX deliveries_announcement ON deliveries (announcement_id, status);
+CREATE INDEX deliveries_announcement ON deliveries (announcement_id);
