@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -301,9 +302,10 @@ func TestCrashResumes(t *testing.T) {
 const outboxHelperEnv = "COWORKBOT_OUTBOX_HELPER"
 
 // TestOutboxHelperProcess is not a test: run as a child process, it drains
-// the outbox of the database it is given, claiming 10 at a time, printing
-// "sent USER" once each message would have reached Telegram and reporting
-// the ten together; or it confirms a draft. The parent kills it.
+// the outbox of the database it is given, claiming 10 at a time, sending
+// one message for each line it reads (printing "sent USER" once it would
+// have reached Telegram) and reporting the ten together; or it confirms a
+// draft. The parent kills it.
 func TestOutboxHelperProcess(t *testing.T) {
 	mode := os.Getenv(outboxHelperEnv)
 	if mode == "" {
@@ -322,6 +324,7 @@ func TestOutboxHelperProcess(t *testing.T) {
 		os.Exit(3)
 	}
 	out := bufio.NewWriter(os.Stdout)
+	in := bufio.NewScanner(os.Stdin)
 	switch mode {
 	case "drain":
 		for {
@@ -334,6 +337,9 @@ func TestOutboxHelperProcess(t *testing.T) {
 			}
 			var outs []Outcome
 			for _, dl := range ds {
+				if !in.Scan() { // the parent's go-ahead for each message
+					os.Exit(0)
+				}
 				fmt.Fprintln(out, "sent", dl.UserID)
 				out.Flush() // it reached Telegram; we may be killed now
 				outs = append(outs, Outcome{DeliveryID: dl.ID, Attempt: dl.Attempt, Result: DeliverySent})
@@ -355,7 +361,7 @@ func TestOutboxHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-func outboxChild(t *testing.T, path, mode string, now time.Time, env ...string) (*exec.Cmd, *bufio.Scanner) {
+func outboxChild(t *testing.T, path, mode string, now time.Time, env ...string) (*exec.Cmd, io.Writer, *bufio.Scanner) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestOutboxHelperProcess$")
 	cmd.Env = append(append(os.Environ(), outboxHelperEnv+"="+mode, "COWORKBOT_DB="+path,
@@ -365,10 +371,14 @@ func outboxChild(t *testing.T, path, mode string, now time.Time, env ...string) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return cmd, bufio.NewScanner(stdout)
+	return cmd, stdin, bufio.NewScanner(stdout)
 }
 
 // TestKilledSendersLoseNoRecipient SIGKILLs three sender processes in turn
@@ -385,22 +395,30 @@ func TestKilledSendersLoseNoRecipient(t *testing.T) {
 	now := d.Now()
 	d.Close()
 	for k := range kills {
-		cmd, lines := outboxChild(t, d.Path(), "drain", now)
-		killAfter := 1 + rng.IntN(n/kills)
-		read := 0
+		cmd, goAhead, lines := outboxChild(t, d.Path(), "drain", now)
+		killAfter := 1 + rng.IntN(n/(kills+1))
+		for range killAfter {
+			fmt.Fprintln(goAhead)
+			if !lines.Scan() {
+				t.Fatal("the sender stopped early")
+			}
+			uid, _ := strings.CutPrefix(lines.Text(), "sent ")
+			id, _ := strconv.ParseInt(uid, 10, 64)
+			received[id]++
+		}
+		// One more go-ahead, and a kill at once: before, while or after it
+		// sends, or while it reports.
+		fmt.Fprintln(goAhead)
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
 		for lines.Scan() {
-			if uid, ok := strings.CutPrefix(lines.Text(), "sent "); ok {
-				id, _ := strconv.ParseInt(uid, 10, 64)
-				received[id]++
-			}
-			if read++; read == killAfter {
-				if err := cmd.Process.Kill(); err != nil {
-					t.Fatal(err)
-				}
-			}
+			uid, _ := strings.CutPrefix(lines.Text(), "sent ")
+			id, _ := strconv.ParseInt(uid, 10, 64)
+			received[id]++
 		}
 		cmd.Wait()
-		t.Logf("sender %d killed after %d messages seen; %d sent in all", k+1, killAfter, len(received))
+		t.Logf("sender %d killed after %d messages; %d people reached so far", k+1, killAfter, len(received))
 		now = now.Add(time.Minute + time.Second) // past the dead sender's lease
 	}
 	d2, err := Open(context.Background(), d.Path())
@@ -447,7 +465,7 @@ func TestKilledConfirmWritesAllOrNothing(t *testing.T) {
 	d.Close()
 	// Killed as soon as it starts confirming, then left to finish.
 	for _, kill := range []bool{true, false} {
-		cmd, lines := outboxChild(t, d.Path(), "confirm", now, "COWORKBOT_DRAFT="+strconv.FormatInt(dr.ID, 10))
+		cmd, _, lines := outboxChild(t, d.Path(), "confirm", now, "COWORKBOT_DRAFT="+strconv.FormatInt(dr.ID, 10))
 		lines.Scan() // "confirming"
 		if kill {
 			cmd.Process.Kill()
