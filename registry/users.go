@@ -27,6 +27,8 @@ type User struct {
 	// or unsubscribes them, only when Subscribed changed since User
 	// loaded it: a subscription changed meanwhile with Subscribe,
 	// SetTopic or Unsubscribe is not undone by saving a user loaded before.
+	// (A changed User saved twice applies the change twice: load it again
+	// in between.)
 	Subscribed bool
 
 	subscribedAtLoad bool
