@@ -19,9 +19,19 @@ type User struct {
 	Location   *orb.Point // last shared location
 	LocatedAt  time.Time
 	State      string // the conversation's state, JSON owned by the bot
-	Subscribed bool   // receives the comune's announcements
 	Blocked    bool   // blocked the bot: send nothing
 	Created    time.Time
+
+	// Subscribed tells whether the user receives announcements of some
+	// topic (their Subscription). SaveUser subscribes them to every topic,
+	// or unsubscribes them, only when Subscribed changed since User
+	// loaded it: a subscription changed meanwhile with Subscribe,
+	// SetTopic or Unsubscribe is not undone by saving a user loaded before.
+	// (A changed User saved twice applies the change twice: load it again
+	// in between.)
+	Subscribed bool
+
+	subscribedAtLoad bool
 }
 
 // User returns the user with the given id, or a new one (not stored yet)
@@ -31,9 +41,16 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 	var lat, lon sql.NullFloat64
 	var located sql.NullInt64
 	var created int64
-	err := d.db.QueryRowContext(ctx, `SELECT first_name, lang, client_lang, lat, lon, located_at, state, subscribed, blocked, created_at
-		FROM users WHERE id = ?`, id).Scan(&u.FirstName, &u.Lang, &u.ClientLang, &lat, &lon, &located, &u.State, &u.Subscribed, &u.Blocked, &created)
+	err := d.db.QueryRowContext(ctx, `SELECT first_name, lang, client_lang, lat, lon, located_at, state, blocked, created_at,
+			EXISTS (SELECT 1 FROM subscriptions WHERE user_id = users.id)
+		FROM users WHERE id = ?`, id).Scan(&u.FirstName, &u.Lang, &u.ClientLang, &lat, &lon, &located, &u.State, &u.Blocked, &created, &u.Subscribed)
 	if errors.Is(err, sql.ErrNoRows) {
+		// Someone may subscribe before their first message is saved.
+		s, err := subscription(ctx, d.db, id)
+		if err != nil {
+			return u, err
+		}
+		u.Subscribed, u.subscribedAtLoad = s.Subscribed(), s.Subscribed()
 		u.Created = d.now()
 		return u, nil
 	}
@@ -45,6 +62,7 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 		u.LocatedAt = time.Unix(located.Int64, 0).In(Rome)
 	}
 	u.Created = time.Unix(created, 0).In(Rome)
+	u.subscribedAtLoad = u.Subscribed
 	return u, nil
 }
 
@@ -65,14 +83,20 @@ func (d *DB) SaveUser(ctx context.Context, u User) error {
 		u.Created = d.now()
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, client_lang, lat, lon, located_at, state, subscribed, blocked, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, client_lang, lat, lon, located_at, state, blocked, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang,
 				client_lang = excluded.client_lang, lat = excluded.lat,
 				lon = excluded.lon, located_at = excluded.located_at, state = excluded.state,
-				subscribed = excluded.subscribed, blocked = excluded.blocked, updated_at = excluded.updated_at`,
-			u.ID, u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Subscribed, u.Blocked, u.Created.Unix(), now)
-		return err
+				blocked = excluded.blocked, updated_at = excluded.updated_at`,
+			u.ID, u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Blocked, u.Created.Unix(), now)
+		switch {
+		case err != nil || u.Subscribed == u.subscribedAtLoad:
+			return err
+		case u.Subscribed:
+			return d.subscribeTx(ctx, tx, u.ID)
+		}
+		return unsubscribeTx(ctx, tx, u.ID)
 	})
 }
 
@@ -84,10 +108,11 @@ func (d *DB) SetBlocked(ctx context.Context, id int64, blocked bool) error {
 	})
 }
 
-// Subscribers returns the ids of the users who receive announcements and
-// have not blocked the bot.
+// Subscribers returns the ids of the users who receive announcements of
+// some topic and have not blocked the bot.
 func (d *DB) Subscribers(ctx context.Context) ([]int64, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id FROM users WHERE subscribed = 1 AND blocked = 0 ORDER BY id`)
+	rows, err := d.db.QueryContext(ctx, `SELECT s.user_id FROM subscriptions s
+		WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.blocked = 1) ORDER BY s.user_id`)
 	if err != nil {
 		return nil, err
 	}
