@@ -21,7 +21,16 @@ func (b *Bot) start(s *session, payload string) error {
 		hello = s.T("start.hello", "Name", s.user.FirstName)
 	}
 	s.reply(Reply{Text: hello, Keyboard: b.locationKeyboard(s)})
-	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
+	menu := Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)}
+	if !s.st.NewsOffered {
+		// Once, without insisting: the comune's announcements.
+		s.st.NewsOffered = true
+		if sub, err := b.db.Subscription(s.ctx, s.user.ID); err == nil && !sub.Subscribed() {
+			menu.Text += "\n\n" + s.T("news.offer")
+			menu.Buttons = append(menu.Buttons, []Button{button(s.T("news.offer_yes"), kMenu, menuNews)})
+		}
+	}
+	s.reply(menu)
 	return nil
 }
 
@@ -31,6 +40,7 @@ const (
 	menuNearby   = "loc"
 	menuBookings = "book"
 	menuHelp     = "help"
+	menuNews     = "news"
 )
 
 func (b *Bot) mainMenu(s *session) [][]Button {
@@ -61,6 +71,8 @@ func (b *Bot) menu(s *session, args []string) error {
 		return b.myBookings(s, "")
 	case menuHelp:
 		return b.help(s, "")
+	case menuNews:
+		return b.subscribe(s, "")
 	}
 	s.resp.Notice = s.T("error.old_button")
 	return nil
@@ -117,31 +129,6 @@ func (b *Bot) setLanguage(s *session, lang string) error {
 	s.l = b.texts.For(lang)
 	s.reply(Reply{Text: s.T("language.set"), Keyboard: b.locationKeyboard(s)})
 	s.reply(Reply{Text: s.T("start.what"), Buttons: b.mainMenu(s)})
-	return nil
-}
-
-// subscribe signs the user up for the comune's announcements.
-func (b *Bot) subscribe(s *session, _ string) error {
-	if s.user.Subscribed {
-		s.say(s.T("news.already"))
-		return nil
-	}
-	s.user.Subscribed = true
-	s.say(s.T("news.subscribed"))
-	return nil
-}
-
-func (b *Bot) subscribeFromText(s *session, _ intent.Request) error   { return b.subscribe(s, "") }
-func (b *Bot) unsubscribeFromText(s *session, _ intent.Request) error { return b.unsubscribe(s, "") }
-
-// unsubscribe stops the announcements.
-func (b *Bot) unsubscribe(s *session, _ string) error {
-	if !s.user.Subscribed {
-		s.say(s.T("news.not_subscribed"))
-		return nil
-	}
-	s.user.Subscribed = false
-	s.say(s.T("news.unsubscribed"))
 	return nil
 }
 

@@ -117,6 +117,9 @@ type state struct {
 	Await   *await       `json:"await,omitempty"`   // a typed answer the bot waits for
 	Edit    *editState   `json:"edit,omitempty"`    // a provider's edit in the making
 	Apply   *applyForm   `json:"apply,omitempty"`   // an application to the list in the making
+
+	Announcing  *announcing `json:"announcing,omitempty"`   // an announcement being composed
+	NewsOffered bool        `json:"news_offered,omitempty"` // /start has offered the announcements once
 	// LocationFor says that a shared location is awaited to run the last
 	// search around it.
 	LocationFor bool `json:"location_for_search,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -64,7 +65,7 @@ func (c *Console) Run(ctx context.Context) error {
 			}
 			in.Callback = c.buttons[n-1].Data
 		default:
-			in.Text = line
+			in.Text, in.HTML = line, html.EscapeString(line)
 		}
 		resp := c.Bot.Handle(ctx, in)
 		c.print(ctx, resp)
@@ -78,6 +79,25 @@ func (c *Console) Run(ctx context.Context) error {
 func (c *Console) tick(ctx context.Context) {
 	if err := c.Bot.Tick(ctx, c.deliver); err != nil {
 		c.Bot.log.Error("tick", "err", err)
+	}
+	// Announcements go out at once here: each into its reader's mailbox
+	// (this user's is shown), and the sender gets the final report.
+	for {
+		res, err := c.Bot.Broadcast(ctx, 500, time.Minute, func(ctx context.Context, userID int64, r Reply) (int64, error) {
+			return 0, c.deliver(ctx, Outgoing{UserID: userID, Reply: r})
+		})
+		if err != nil {
+			c.Bot.log.Error("broadcast", "err", err)
+			return
+		}
+		for _, a := range res.Finished {
+			if o, _, err := c.Bot.Progress(ctx, a.ID); err == nil && o.UserID != 0 {
+				c.deliver(ctx, o)
+			}
+		}
+		if res.Delivered == 0 && len(res.Finished) == 0 {
+			return
+		}
 	}
 }
 
@@ -138,7 +158,11 @@ func (c *Console) show(r Reply) {
 			v.Point.Lat(), v.Point.Lon(), v.Point.Lat(), v.Point.Lon())
 		return
 	}
-	fmt.Fprintln(c.Out, stripHTML(r.Text))
+	if r.Copy != nil {
+		fmt.Fprintf(c.Out, "📋 (%s)\n", stripHTML(c.Bot.texts.For(c.Lang).T("console.copy")))
+	} else {
+		fmt.Fprintln(c.Out, stripHTML(r.Text))
+	}
 	if len(r.Buttons) > 0 {
 		c.buttons = nil
 		for _, row := range r.Buttons {

@@ -60,6 +60,9 @@ func TestEveryMessageExists(t *testing.T) {
 	for _, l := range locales.Languages {
 		want["language."+l] = true
 	}
+	for _, tp := range registry.Topics {
+		want["topic."+string(tp)] = true
+	}
 	for _, a := range registry.Actions {
 		want["action."+a] = true
 	}

@@ -15,6 +15,23 @@ type Incoming struct {
 	Text     string     // a message's text; "" for anything else (a sticker, a photo)
 	Location *orb.Point // a shared location
 	Callback string     // the data of a pressed button
+
+	// HTML is the message's text, or a photo's or document's caption, with
+	// the person's formatting, as Telegram HTML: what an announcement
+	// written by the staff says.
+	HTML string
+	// Media reports a photo, a document or anything else that only a copy
+	// of the message carries faithfully (copyMessage).
+	Media bool
+	// Message names the person's message, for a copy of it; zero in the
+	// console, which cannot copy.
+	Message MessageRef
+}
+
+// MessageRef names a message by its chat and its id.
+type MessageRef struct {
+	ChatID    int64
+	MessageID int64
 }
 
 // Reply is one message to show the user.
@@ -24,6 +41,9 @@ type Reply struct {
 	Keyboard [][]KeyButton // a reply keyboard under the input field
 	Venue    *Venue        // a map pin instead of text
 	Edit     bool          // replace the message whose button was pressed
+	// Copy sends a copy of a message instead of text (an announcement a
+	// staff member wrote, with its photo or document).
+	Copy *MessageRef
 }
 
 // Button is an inline button: pressing it sends Data back. Label is plain
@@ -50,6 +70,9 @@ type Response struct {
 	Replies []Reply
 	Notice  string     // the short answer to a button press
 	Others  []Outgoing // messages to other users (waitlist offers, providers)
+	// Progress names the announcement whose delivery report the last reply
+	// is: the edge records that message, and edits it as the sending goes.
+	Progress int64
 }
 
 // Outgoing is a message for a user other than the one who asked, or one the

@@ -71,6 +71,8 @@ var commands = []commandRoute{
 	{"sospendi", "suspend", (*Bot).suspendCommand, staff, true},
 	{"riattiva", "reinstate", (*Bot).reinstateCommand, staff, true},
 	{"invita", "invite", (*Bot).inviteCommand, staff, true},
+	{"annuncio", "announce", (*Bot).announceCommand, staff, true},
+	{"annunci", "announcements", (*Bot).announcementsCommand, staff, true},
 	{"aggiungistaff", "addstaff", (*Bot).addStaffCommand, staff, false},
 	{"rimuovistaff", "removestaff", (*Bot).removeStaffCommand, staff, false},
 }
@@ -103,6 +105,16 @@ const (
 	kOfferTake    kind = "wa"   // take a place offered
 	kOfferPass    kind = "wd"   // pass it on
 	kNoop         kind = "n"    // a label that does nothing (a closed day)
+
+	kNewsTopic   kind = "nt" // a topic of the announcements toggles
+	kNewsNarrow  kind = "nn" // … narrow them: services, comune, none; or stop
+	kNewsService kind = "ns" // … a service of the narrowing toggles, go saves
+
+	kAnnTopic  kind = "at" // an announcement being composed: its topic
+	kAnnNarrow kind = "an" // … narrowed to a comune, or to everyone
+	kAnnSend   kind = "ao" // … confirmed: it goes out
+	kAnnDrop   kind = "ax" // … dropped
+	kAnnStop   kind = "ah" // a running announcement stopped
 
 	kApplyStep    kind = "ap" // the application form: skip, next, send, stop
 	kApplyService kind = "as" // … a service toggles
@@ -182,6 +194,16 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kOfferTake:    on((*Bot).offerTake, aInt),
 		kOfferPass:    on((*Bot).offerPass, aInt),
 		kNoop:         on((*Bot).noop),
+
+		kNewsTopic:   on((*Bot).newsTopic, aWord),
+		kNewsNarrow:  on((*Bot).newsNarrow, aWord),
+		kNewsService: on((*Bot).newsService, aService),
+
+		kAnnTopic:  forStaff((*Bot).annTopic, aInt, aWord),
+		kAnnNarrow: forStaff((*Bot).annNarrow, aInt, aWord),
+		kAnnSend:   forStaff((*Bot).annSend, aInt),
+		kAnnDrop:   forStaff((*Bot).annDrop, aInt),
+		kAnnStop:   forStaff((*Bot).annStop, aInt),
 
 		kApplyStep:    on((*Bot).applyStep, aWord),
 		kApplyService: on((*Bot).applyService, aService),
@@ -277,6 +299,9 @@ const (
 	answerRejectApplication answerKind = "reject_app"  // the staff's reason for rejecting an application
 	answerRejectChange      answerKind = "reject_chg"  // … a provider's change
 	answerSuspend           answerKind = "suspend"     // … suspending a space
+	answerNewsComune        answerKind = "news_comune" // the comune a subscriber wants to hear of
+	answerAnnounce          answerKind = "announce"    // the staff's announcement, as it should appear
+	answerAnnComune         answerKind = "ann_comune"  // … the comune it is for
 )
 
 // answerRoute is how a typed answer is taken, and, for a question a shared
@@ -310,6 +335,9 @@ func init() {
 		answerRejectApplication: {h: (*Bot).typedRejectApplication, who: staff},
 		answerRejectChange:      {h: (*Bot).typedRejectChange, who: staff},
 		answerSuspend:           {h: (*Bot).typedSuspend, who: staff},
+		answerNewsComune:        {h: (*Bot).typedNewsComune},
+		answerAnnounce:          {h: (*Bot).typedAnnouncement, who: staff},
+		answerAnnComune:         {h: (*Bot).typedAnnComune, who: staff},
 	}
 }
 

@@ -339,6 +339,7 @@ func (b *Bot) decideApplication(s *session, id int64, approve bool, reason strin
 	}
 	name := a.Space.Name
 	if approve {
+		b.announceSpace(s, a.Space.ID)
 		s.say(s.T("staff.app_approved", "Name", name))
 	} else {
 		s.say(s.T("staff.app_rejected", "Name", name))

@@ -326,8 +326,14 @@ func receive(u tgbotapi.Update) (received, bool) {
 			r.in.Location = &orb.Point{m.Venue.Location.Longitude, m.Venue.Location.Latitude}
 		default:
 			r.in.Text = m.Text // "" for a photo, a sticker…: answered as not understood
+			r.in.HTML = entitiesHTML(m.Text, m.Entities)
+			if m.Text == "" {
+				r.in.HTML = entitiesHTML(m.Caption, m.CaptionEntities)
+				r.in.Media = true
+			}
 		}
 		r.chatID = m.Chat.ID
+		r.in.Message = MessageRef{ChatID: m.Chat.ID, MessageID: int64(m.MessageID)}
 		return r, true
 	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery

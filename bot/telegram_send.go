@@ -27,6 +27,14 @@ func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply)
 		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
 		return err
 	}
+	if c := r.Copy; c != nil {
+		cp := tgbotapi.NewCopyMessage(chatID, c.ChatID, int(c.MessageID))
+		if len(r.Buttons) > 0 {
+			cp.ReplyMarkup = inlineKeyboard(r.Buttons)
+		}
+		_, err := t.call(ctx, chatID, cp)
+		return err
+	}
 	if r.Edit && pressed != 0 {
 		edit := tgbotapi.NewEditMessageText(chatID, pressed, r.Text)
 		edit.ParseMode = tgbotapi.ModeHTML
