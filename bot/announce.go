@@ -138,15 +138,8 @@ func (b *Bot) newsNarrow(s *session, args []string) error {
 }
 
 func (b *Bot) showNewsServices(s *session, edit bool) error {
-	var toggles []Button
-	for _, svc := range registry.Services {
-		label := serviceLabel(s.l, svc)
-		if slices.Contains(s.st.Picker, string(svc)) {
-			label = "✅ " + label
-		}
-		toggles = append(toggles, button(label, kNewsService, string(svc)))
-	}
-	s.reply(Reply{Text: s.T("news.services_text"), Buttons: append(chunk(toggles, 2), []Button{button(s.T("news.services_save"), kNewsService, pickGo)}), Edit: edit})
+	s.reply(Reply{Text: s.T("news.services_text"), Buttons: append(serviceToggles(s, s.st.Picker, kNewsService),
+		[]Button{button(s.T("news.services_save"), kNewsService, pickGo)}), Edit: edit})
 	return nil
 }
 
@@ -182,11 +175,7 @@ func (b *Bot) newsService(s *session, args []string) error {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
-	if i := slices.Index(s.st.Picker, string(svc)); i >= 0 {
-		s.st.Picker = slices.Delete(s.st.Picker, i, i+1)
-	} else {
-		s.st.Picker = append(s.st.Picker, string(svc))
-	}
+	s.st.Picker = toggle(s.st.Picker, string(svc))
 	return b.showNewsServices(s, true)
 }
 

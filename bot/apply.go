@@ -77,15 +77,7 @@ func (b *Bot) askApply(s *session) error {
 		s.reply(Reply{Text: s.T("apply.or_type_location"), Buttons: [][]Button{{stop}}})
 		return nil
 	case "services":
-		var toggles []Button
-		for _, svc := range registry.Services {
-			label := serviceLabel(s.l, svc)
-			if slices.Contains(f.Services, string(svc)) {
-				label = "✅ " + label
-			}
-			toggles = append(toggles, button(label, kApplyService, string(svc)))
-		}
-		s.reply(Reply{Text: s.T("apply.ask_services"), Buttons: append(chunk(toggles, 2),
+		s.reply(Reply{Text: s.T("apply.ask_services"), Buttons: append(serviceToggles(s, f.Services, kApplyService),
 			[]Button{button(s.T("apply.services_done"), kApplyStep, "next"), stop}), Edit: s.in.Callback != "" && strings.HasPrefix(s.in.Callback, string(kApplyService))})
 		return nil
 	case "summary":
@@ -174,11 +166,7 @@ func (b *Bot) applyService(s *session, args []string) error {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
-	if i := slices.Index(f.Services, string(svc)); i >= 0 {
-		f.Services = slices.Delete(f.Services, i, i+1)
-	} else {
-		f.Services = append(f.Services, string(svc))
-	}
+	f.Services = toggle(f.Services, string(svc))
 	return b.askApply(s)
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -302,16 +301,8 @@ func (b *Bot) mineRoom(s *session, args []string) error {
 }
 
 func (b *Bot) showServiceEdit(s *session, sp *registry.Space, edit bool) error {
-	var toggles []Button
-	for _, svc := range registry.Services {
-		label := serviceLabel(s.l, svc)
-		if slices.Contains(s.st.Edit.Services, string(svc)) {
-			label = "✅ " + label
-		}
-		toggles = append(toggles, button(label, kMineService, string(svc)))
-	}
 	last := []Button{button(s.T("mine.services_save"), kMineService, pickGo), button(s.T("mine.back"), kMine, sp.ID)}
-	s.reply(Reply{Text: s.T("mine.services_text"), Buttons: append(chunk(toggles, 2), last), Edit: edit})
+	s.reply(Reply{Text: s.T("mine.services_text"), Buttons: append(serviceToggles(s, s.st.Edit.Services, kMineService), last), Edit: edit})
 	return nil
 }
 
@@ -348,11 +339,7 @@ func (b *Bot) mineService(s *session, args []string) error {
 		s.resp.Notice = s.T("error.old_button")
 		return nil
 	}
-	if i := slices.Index(e.Services, string(svc)); i >= 0 {
-		e.Services = slices.Delete(e.Services, i, i+1)
-	} else {
-		e.Services = append(e.Services, string(svc))
-	}
+	e.Services = toggle(e.Services, string(svc))
 	return b.showServiceEdit(s, &sp, true)
 }
 

@@ -356,20 +356,36 @@ const (
 	pickClear = "clr"
 )
 
-func (b *Bot) pickerButtons(s *session) [][]Button {
+// serviceToggles is a button for each service, ✅ on those chosen, each
+// pressing k with the service's code; two to a row.
+func serviceToggles(s *session, chosen []string, k kind) [][]Button {
 	var toggles []Button
 	for _, svc := range registry.Services {
 		label := serviceLabel(s.l, svc)
-		if slices.Contains(s.st.Picker, string(svc)) {
+		if slices.Contains(chosen, string(svc)) {
 			label = "✅ " + label
 		}
-		toggles = append(toggles, button(label, kPick, string(svc)))
+		toggles = append(toggles, button(label, k, string(svc)))
 	}
+	return chunk(toggles, 2)
+}
+
+// toggle adds v to a sorted list of choices, or takes it out.
+func toggle(list []string, v string) []string {
+	if i := slices.Index(list, v); i >= 0 {
+		return slices.Delete(list, i, i+1)
+	}
+	list = append(list, v)
+	slices.Sort(list)
+	return list
+}
+
+func (b *Bot) pickerButtons(s *session) [][]Button {
 	last := []Button{button(s.l.N("picker.search", len(s.st.Picker)), kPick, pickGo)}
 	if len(s.st.Picker) > 0 {
 		last = append(last, button(s.T("picker.clear"), kPick, pickClear))
 	}
-	return append(chunk(toggles, 2), last)
+	return append(serviceToggles(s, s.st.Picker, kPick), last)
 }
 
 // pickService answers the picker's buttons.
@@ -391,12 +407,7 @@ func (b *Bot) pickService(s *session, args []string) error {
 			s.resp.Notice = s.T("error.old_button")
 			return nil
 		}
-		if i := slices.Index(s.st.Picker, string(svc)); i >= 0 {
-			s.st.Picker = slices.Delete(s.st.Picker, i, i+1)
-		} else {
-			s.st.Picker = append(s.st.Picker, string(svc))
-			slices.Sort(s.st.Picker)
-		}
+		s.st.Picker = toggle(s.st.Picker, string(svc))
 	}
 	s.reply(Reply{Text: s.T("picker.text"), Buttons: b.pickerButtons(s), Edit: true})
 	return nil

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/comune-seregno/coworkbot/registry/hours"
 )
 
 // numKind is the shape of a token made of digits.
@@ -622,21 +624,11 @@ func holiday(today time.Time, code string) time.Time {
 	return time.Time{}
 }
 
-// easter returns Easter Sunday of year y in the Gregorian calendar (the
-// anonymous algorithm of 1876, "Meeus/Jones/Butcher").
+// easter returns Easter Sunday of year y in loc, as the opening hours'
+// calendar computes it.
 func easter(y int, loc *time.Location) time.Time {
-	a := y % 19
-	b, c := y/100, y%100
-	d, e := b/4, b%4
-	f := (b + 8) / 25
-	g := (b - f + 1) / 3
-	h := (19*a + b - d - g + 15) % 30
-	i, k := c/4, c%4
-	l := (32 + 2*e + 2*i - h - k) % 7
-	m := (a + 11*h + 22*l) / 451
-	month := (h + l - 7*m + 114) / 31
-	day := (h+l-7*m+114)%31 + 1
-	return time.Date(y, time.Month(month), day, 0, 0, 0, 0, loc)
+	m, d := hours.Easter(y)
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
 // nextWeekday returns the next day on or after today that falls on wd. With
