@@ -34,6 +34,8 @@ type DB struct {
 	Calendar hours.Calendar
 	// Rules are the limits bookings respect; the zero value means the defaults.
 	Rules BookingRules
+	// EventRules are the limits event sign-ups respect; the zero value means the defaults.
+	EventRules EventRules
 
 	mu    sync.Mutex
 	index *spaceIndex // the approved spaces, rebuilt when the version moves
