@@ -42,7 +42,7 @@ func (d *DB) WriteCalendar(ctx context.Context, w io.Writer, spaceID string) err
 	now := d.now()
 	spaces := map[string]Space{}
 	cal := ical.Calendar{Name: "Eventi e corsi nei coworking – Comune di Seregno",
-		Description: "Eventi e corsi negli spazi dell'elenco ufficiale dei coworking. " + Attribution + ", " + Licence + ".",
+		Description: "Eventi e corsi negli spazi dell'elenco ufficiale dei coworking del Comune di Seregno. Dati aperti, licenza " + Licence + ".",
 		TZ:          Rome, Stamp: now, Organizer: FeedOrganizer, Refresh: FeedRefresh, Events: []ical.Event{}}
 	if spaceID != "" {
 		s, err := d.Space(ctx, spaceID)

@@ -111,42 +111,40 @@ func (r *SignupRefusal) Unwrap() error {
 // taken in one immediate transaction, so two requests never both take the
 // last seat, across goroutines and processes alike. A request whose Key was
 // used already returns the sign-ups made then, whatever time it is now. It
-// returns one sign-up a meeting, in order.
+// returns one sign-up a meeting, in order. Concurrent calls share a
+// transaction (see signUpQueued); each returns only once its sign-up is
+// committed.
 func (d *DB) SignUp(ctx context.Context, req SignupRequest) ([]Signup, error) {
 	if strings.TrimSpace(req.Key) == "" {
 		return nil, fmt.Errorf("sign-up without a key: %w", ErrInvalid)
 	}
-	now := d.now()
-	var out []Signup
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = d.signUpTx(ctx, tx, req, now, 0)
-		return err
-	})
-	return out, err
+	c := &signupCall{ctx: ctx, req: req, now: d.now()}
+	d.signUpQueued(c)
+	return c.out, c.err
 }
 
 // signUpTx is SignUp inside tx; held is the seats an open offer holds for
 // the request at its meeting (0 for none).
 func (d *DB) signUpTx(ctx context.Context, tx *sql.Tx, req SignupRequest, now time.Time, held int) ([]Signup, error) {
-	made, err := d.signupsWhere(ctx, tx, now, `s.key = ? ORDER BY s.id`, req.Key)
+	f, err := d.signupFacts(ctx, tx, req.EventID, req.UserID, req.Key, now)
 	if err != nil {
 		return nil, err
 	}
-	if len(made) > 0 {
-		m := made[0]
-		if m.UserID != req.UserID || m.People != req.People || m.askedID != req.EventID || m.series != req.Series {
+	if f.keyUsed {
+		made, err := d.signupsWhere(ctx, tx, now, `s.key = ? ORDER BY s.id`, req.Key)
+		if err != nil {
+			return nil, err
+		}
+		if m := made[0]; m.UserID != req.UserID || m.People != req.People || m.askedID != req.EventID || m.series != req.Series {
 			return nil, fmt.Errorf("key %q already used for another sign-up: %w", req.Key, ErrConflict)
 		}
 		return made, nil
 	}
-	e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, req.EventID)
-	if err != nil {
+	if err := d.signupRules(f, req.People, now); err != nil {
 		return nil, err
 	}
-	if err := d.signupRules(ctx, tx, e, req.UserID, req.People, now); err != nil {
-		return nil, err
-	}
+	e := f.event
+	e.Held -= held // the offer's seats are the request's own
 	targets := []Event{e}
 	if req.Series {
 		later, err := d.eventsWhere(ctx, tx, now, `e.series_id = ? AND e.meeting > ? AND e.status = 'published'
@@ -158,37 +156,64 @@ func (d *DB) signUpTx(ctx context.Context, tx *sql.Tx, req SignupRequest, now ti
 		}
 		targets = append(targets, later...)
 	}
-	for i, t := range targets {
-		left := t.Left
-		if i == 0 {
-			left += held
-		}
-		if t.Limited() && left < req.People {
-			return nil, &SignupRefusal{Reason: SignupFull, EventID: t.ID, Left: left}
+	for _, t := range targets {
+		if left := t.Seats - t.Taken - t.Held; t.Limited() && left < req.People {
+			return nil, &SignupRefusal{Reason: SignupFull, EventID: t.ID, Left: max(left, 0)}
 		}
 	}
+	out := make([]Signup, 0, len(targets))
 	for _, t := range targets {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO signups (key, user_id, event_id, asked_id, series, people, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?)`, req.Key, req.UserID, t.ID, req.EventID, req.Series, req.People, now.Unix()); err != nil {
+		r, err := tx.ExecContext(ctx, `INSERT INTO signups (key, user_id, event_id, asked_id, series, people, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?)`, req.Key, req.UserID, t.ID, req.EventID, req.Series, req.People, now.Unix())
+		if err != nil {
 			return nil, err
 		}
+		id, err := r.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		t.Taken += req.People
+		if t.Limited() {
+			t.Left = max(t.Seats-t.Taken-t.Held, 0)
+		}
+		out = append(out, Signup{ID: id, Key: req.Key, UserID: req.UserID, EventID: t.ID, People: req.People, Status: Confirmed,
+			Created: time.Unix(now.Unix(), 0).In(Rome), Event: t, askedID: req.EventID, series: req.Series})
 	}
-	return d.signupsWhere(ctx, tx, now, `s.key = ? ORDER BY s.id`, req.Key)
+	return out, nil
 }
 
-// signupRules applies every rule but seats to a sign-up for e, in the order
-// a person would want to hear them.
-func (d *DB) signupRules(ctx context.Context, tx *sql.Tx, e Event, userID int64, people int, now time.Time) error {
-	if people < 1 {
-		return fmt.Errorf("sign-up for %d people: %w", people, ErrInvalid)
+// signupFacts is what the rules of a sign-up need, read in one query
+// (a sign-up is mostly statements).
+type signupFacts struct {
+	event   Event
+	space   Status        // of the event's space
+	mine    sql.NullInt64 // the person's confirmed sign-up for the event
+	keyUsed bool          // a sign-up was made with the key already
+}
+
+func (d *DB) signupFacts(ctx context.Context, q queryer, eventID, userID int64, key string, now time.Time) (signupFacts, error) {
+	var f signupFacts
+	var err error
+	f.event, err = d.scanEvent(q.QueryRowContext(ctx, eventSelect+`, sp.status,
+		(SELECT m.id FROM signups m WHERE m.event_id = e.id AND m.user_id = ? AND m.status = 'confirmed'),
+		EXISTS (SELECT 1 FROM signups k WHERE k.key = ?)
+		FROM events e JOIN spaces sp ON sp.id = e.space_id WHERE e.id = ?`, now.Unix(), userID, key, eventID),
+		&f.space, &f.mine, &f.keyUsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fmt.Errorf("event %d: %w", eventID, ErrNotFound)
 	}
-	var status Status
-	if err := tx.QueryRowContext(ctx, `SELECT status FROM spaces WHERE id = ?`, e.SpaceID).Scan(&status); err != nil {
-		return err
-	}
+	return f, err
+}
+
+// signupRules applies every rule but seats to a sign-up, in the order a
+// person would want to hear them.
+func (d *DB) signupRules(f signupFacts, people int, now time.Time) error {
+	e := f.event
 	refuse := func(r SignupReason) error { return &SignupRefusal{Reason: r, EventID: e.ID} }
 	switch {
-	case status != Approved:
+	case people < 1:
+		return fmt.Errorf("sign-up for %d people: %w", people, ErrInvalid)
+	case f.space != Approved:
 		return refuse(SignupNotApproved)
 	case e.Status == EventCancelled:
 		return refuse(SignupCancelled)
@@ -196,14 +221,8 @@ func (d *DB) signupRules(ctx context.Context, tx *sql.Tx, e Event, userID int64,
 		return refuse(SignupPast)
 	case people > d.EventRules.maxPeople():
 		return &SignupRefusal{Reason: SignupLimit, EventID: e.ID, Max: d.EventRules.maxPeople()}
-	}
-	var mine int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM signups WHERE event_id = ? AND user_id = ? AND status = 'confirmed'`, e.ID, userID).Scan(&mine)
-	switch {
-	case err == nil:
-		return &SignupRefusal{Reason: SignupAlready, EventID: e.ID, Signup: mine}
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
+	case f.mine.Valid:
+		return &SignupRefusal{Reason: SignupAlready, EventID: e.ID, Signup: f.mine.Int64}
 	}
 	return nil
 }

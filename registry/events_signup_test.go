@@ -54,6 +54,9 @@ func TestSignUp(t *testing.T) {
 		!s.Created.Equal(d.Now()) || s.Event.ID != e.ID || s.Event.Left != 3 || s.Event.Taken != 2 {
 		t.Errorf("got %+v, want 2 confirmed places with 3 left", s)
 	}
+	if got, err := d.SignupByID(ctx, s.ID); err != nil || got != s {
+		t.Errorf("read back %+v %v, want %+v", got, err, s)
+	}
 	// The same update twice signs up once, even later.
 	d.Now = func() time.Time { return time.Date(2026, 12, 11, 9, 0, 0, 0, Rome) }
 	again, err := d.SignUp(ctx, req)

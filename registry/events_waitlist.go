@@ -39,13 +39,14 @@ func (d *DB) JoinEventWaitlist(ctx context.Context, userID, eventID int64, peopl
 	now := d.now()
 	var w EventWaitEntry
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, eventID)
+		f, err := d.signupFacts(ctx, tx, eventID, userID, "", now)
 		if err != nil {
 			return err
 		}
-		if err := d.signupRules(ctx, tx, e, userID, people, now); err != nil {
+		if err := d.signupRules(f, people, now); err != nil {
 			return err
 		}
+		e := f.event
 		w, err = d.entryOfEvent(ctx, tx, now, `w.event_id = ? AND w.user_id = ? AND w.status IN ('waiting', 'offered')`, eventID, userID)
 		if err == nil || !isNotFound(err) {
 			return err

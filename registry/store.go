@@ -50,6 +50,8 @@ type DB struct {
 	queueMu sync.Mutex
 	queue   []*bookCall // the Book calls waiting to be written, see bookQueued
 	writing bool        // a Book call is writing a batch
+
+	signups signupQueue // the SignUp calls waiting to be written, see signUpQueued
 }
 
 // Rome is the time zone of the list: every day and time the registry
