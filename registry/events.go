@@ -155,6 +155,7 @@ const (
 	EventProbSeats      = "event_seats"              // seats: more than the room holds (or MaxEventSeats), or unlimited in a room; Value is the most allowed
 	EventProbSeatsTaken = "event_seats_taken"        // seats: fewer than the people signed up or holding an offer; Value is how many they are
 	EventProbRoom       = "event_unknown_room"       // room: not a room of the space; Value is the room's id
+	EventProbRoomTaken  = "event_room_taken"         // room: someone booked it for part of that time; Value is the day, YYYY-MM-DD
 	EventProbSpace      = "event_space_not_approved" // space: suspended or not yet approved
 	EventProbFixed      = "event_fixed"              // space, meetings: what an edit cannot change
 )
@@ -163,7 +164,7 @@ const (
 // a caller can check it has words for each.
 var EventProblemCodes = []string{ProbMissing, ProbTooLong, ProbBadLanguage, ProbNegative, ProbControlChar,
 	ProbReplacementChar, EventProbNotOneDay, EventProbEndBefore, EventProbPast, EventProbTooFar, EventProbMeetings,
-	EventProbSeats, EventProbSeatsTaken, EventProbRoom, EventProbSpace, EventProbFixed}
+	EventProbSeats, EventProbSeatsTaken, EventProbRoom, EventProbRoomTaken, EventProbSpace, EventProbFixed}
 
 // normalize tidies what people type: white space around texts, runs of it
 // in the title, the language's case.
@@ -256,6 +257,25 @@ func (dr *EventDraft) problems(s *Space, now time.Time) []Problem {
 	return ps
 }
 
+// roomProblems says on which of days the room of dr is booked (by a room
+// booking) during its hours: the first such day, or none.
+func roomProblems(ctx context.Context, tx *sql.Tx, dr EventDraft, days ...time.Time) ([]Problem, error) {
+	ps := []Problem{}
+	if dr.RoomID == "" {
+		return ps, nil
+	}
+	for _, day := range days {
+		taken, err := roomTaken(ctx, tx, dr.SpaceID, dr.RoomID, dayKey(day), dr.From, dr.To)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			return append(ps, Problem{Field: EventFieldRoom, Code: EventProbRoomTaken, Value: dayKey(day)}), nil
+		}
+	}
+	return ps, nil
+}
+
 // meetingDay is midnight in Rome of the k-th weekly meeting (0 is the
 // first) of a course whose first meeting is on first's calendar date: the
 // same weekday, 7k days later, whatever the daylight saving time.
@@ -283,7 +303,17 @@ func (d *DB) PublishEvent(ctx context.Context, a Actor, dr EventDraft) ([]Event,
 		if err != nil {
 			return err
 		}
-		if ps := dr.problems(&s, now); len(ps) > 0 {
+		ps := dr.problems(&s, now)
+		if len(ps) == 0 {
+			days := make([]time.Time, dr.Meetings)
+			for k := range days {
+				days[k] = meetingDay(dr.Day, k)
+			}
+			if ps, err = roomProblems(ctx, tx, dr, days...); err != nil {
+				return err
+			}
+		}
+		if len(ps) > 0 {
 			return Problems(ps)
 		}
 		var series int64
@@ -419,6 +449,16 @@ func (d *DB) EditEvent(ctx context.Context, a Actor, id int64, following bool, f
 			fields := draftDiff(td, nt)
 			if len(fields) == 0 {
 				continue
+			}
+			if containsAny(fields, EventFieldTime, EventFieldRoom) {
+				taken, err := roomProblems(ctx, tx, nt, nt.Day)
+				if err != nil {
+					return err
+				}
+				for _, p := range taken {
+					p.ID = strconv.FormatInt(t.ID, 10)
+					ps = append(ps, p)
+				}
 			}
 			for _, f := range fields {
 				changed[f] = true

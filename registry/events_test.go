@@ -690,3 +690,48 @@ func TestGeoJSONExportCarriesNoEvents(t *testing.T) {
 		t.Errorf("reading an iCalendar file as the list: got %v, want ErrInvalid", err)
 	}
 }
+
+func TestEventInABookedRoom(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	mustBook(t, d, BookingRequest{Key: newKey(), UserID: citizen, SpaceID: "officina-brianza", RoomID: "volta", Day: thu10, From: 16 * 60, To: 18 * 60})
+	dr := workshop()
+	dr.RoomID, dr.Seats, dr.From = "volta", 8, 17*60+30
+	_, err := d.PublishEvent(ctx, Person(keeper), dr)
+	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Field != EventFieldRoom || ps[0].Code != EventProbRoomTaken || ps[0].Value != "2026-12-10" {
+		t.Errorf("got %v, want the room taken on 10 December", ps)
+	}
+	// A course meets there the week after the booking too: its first meeting is refused.
+	dr.Day, dr.Meetings = thu3, 3
+	_, err = d.PublishEvent(ctx, Person(keeper), dr)
+	if ps := problemsOf(t, err); !hasProblem(ps, EventFieldRoom, EventProbRoomTaken) || ps[0].Value != "2026-12-10" {
+		t.Errorf("got %v, want the second meeting's room taken", ps)
+	}
+	// From 18:00, when the booking ends, it is free; moving it earlier is refused.
+	dr.Day, dr.Meetings, dr.From = thu10, 1, 18*60
+	e := mustPublish(t, d, Person(keeper), dr)[0]
+	_, err = d.EditEvent(ctx, Person(keeper), e.ID, false, func(dr *EventDraft) error { dr.From = 17 * 60; return nil })
+	if ps := problemsOf(t, err); !hasProblem(ps, EventFieldRoom, EventProbRoomTaken) {
+		t.Errorf("got %v, want the room taken", ps)
+	}
+}
+
+func TestRoomBookingDuringAnEvent(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	dr := workshop()
+	dr.RoomID, dr.Seats, dr.From, dr.To = "volta", 8, 10*60, 12*60
+	e := mustPublish(t, d, Person(keeper), dr)[0]
+	room := func(from, to int) BookingRequest {
+		return BookingRequest{Key: newKey(), UserID: citizen, SpaceID: "officina-brianza", RoomID: "volta", Day: thu10, From: from, To: to}
+	}
+	_, err := d.Book(ctx, room(11*60, 13*60))
+	if r := refusal(t, err); r.Reason != ReasonRoomTaken {
+		t.Errorf("booking the room during the event: got %v, want room_taken", err)
+	}
+	mustBook(t, d, room(12*60, 13*60)) // after it
+	if _, err := d.CancelEvent(ctx, Person(keeper), e.ID, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	mustBook(t, d, room(10*60, 11*60)) // a cancelled event holds nothing
+}
