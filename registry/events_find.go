@@ -211,13 +211,15 @@ func reminderDue(e Event) time.Time {
 // whose reminder is due at now and not sent yet, whose person has not
 // turned reminders off, each with its meeting: the evening before (from
 // 18:00) for a meeting that starts before 18:00, three hours before for one
-// that starts at 18:00 or later. A meeting that has begun gets none.
+// that starts at 18:00 or later. A meeting that has begun gets none, nor
+// one in a space that is not approved (suspended).
 func (d *DB) DueEventReminders(ctx context.Context, now time.Time) ([]Signup, error) {
 	now = now.In(Rome)
 	today := dayKey(now)
 	tomorrow := dayKey(time.Date(now.Year(), now.Month(), now.Day()+1, 12, 0, 0, 0, Rome))
 	cands, err := d.signupsWhere(ctx, d.db, now, `s.status = 'confirmed' AND s.reminded_at IS NULL AND e.status = 'published'
 		AND ((e.day = ? AND e.start_min > ?) OR e.day = ?)
+		AND EXISTS (SELECT 1 FROM spaces sp WHERE sp.id = e.space_id AND sp.status = 'approved')
 		AND NOT EXISTS (SELECT 1 FROM reminder_prefs p WHERE p.user_id = s.user_id AND p.reminders = 0)
 		ORDER BY e.day, e.start_min, s.id`, today, minuteOf(now), tomorrow)
 	if err != nil {

@@ -662,6 +662,12 @@ func TestDueEventReminders(t *testing.T) {
 	if got, _ := d.SignupByID(ctx, sm.ID); got.Reminded.IsZero() {
 		t.Error("the reminder is not recorded")
 	}
+	if _, err := d.Suspend(ctx, Person(clerk), "officina-brianza", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(at(fri4, 15, 30)); len(got) != 0 {
+		t.Errorf("in a suspended space: got %v, want none", got)
+	}
 }
 
 func TestGeoJSONExportCarriesNoEvents(t *testing.T) {
