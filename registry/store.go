@@ -34,6 +34,8 @@ type DB struct {
 	Calendar hours.Calendar
 	// Rules are the limits bookings respect; the zero value means the defaults.
 	Rules BookingRules
+	// EventRules are the limits event sign-ups respect; the zero value means the defaults.
+	EventRules EventRules
 
 	mu    sync.Mutex
 	index *spaceIndex // the approved spaces, rebuilt when the version moves
@@ -48,6 +50,8 @@ type DB struct {
 	queueMu sync.Mutex
 	queue   []*bookCall // the Book calls waiting to be written, see bookQueued
 	writing bool        // a Book call is writing a batch
+
+	signups signupQueue // the SignUp calls waiting to be written, see signUpQueued
 }
 
 // Rome is the time zone of the list: every day and time the registry

@@ -4,7 +4,7 @@
 //	coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now TIME]
 //	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
 //	coworkbot import -db PATH [-keep live|file] FILE
-//	coworkbot export -db PATH -format geojson|csv [-o FILE]
+//	coworkbot export -db PATH -format geojson|csv|ics [-space ID] [-o FILE]
 //	coworkbot link   -db PATH -space ID [-bot-username NAME]
 //	coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME]
 //	coworkbot admin  add|remove|list -db PATH [TELEGRAM_ID] [-name NAME]
@@ -352,17 +352,21 @@ func plain(s string) string {
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
 	dbPath := fs.String("db", "", "registry database to read (required)")
-	format := fs.String("format", "geojson", "geojson or csv")
+	format := fs.String("format", "geojson", "geojson or csv (the list), or ics (its coming events, iCalendar)")
+	space := fs.String("space", "", "with -format ics: the events of this space only")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dbPath == "" || fs.NArg() != 0 {
-		return usageError("usage: coworkbot export -db PATH -format geojson|csv [-o FILE]")
+		return usageError("usage: coworkbot export -db PATH -format geojson|csv|ics [-space ID] [-o FILE]")
 	}
 	f := registry.Format(*format)
-	if f != registry.GeoJSON && f != registry.CSV {
-		return usageError(fmt.Sprintf("-format %q: want geojson or csv", *format))
+	if f != registry.GeoJSON && f != registry.CSV && f != registry.ICS {
+		return usageError(fmt.Sprintf("-format %q: want geojson, csv or ics", *format))
+	}
+	if *space != "" && f != registry.ICS {
+		return usageError("-space goes with -format ics: the list's exports hold every space")
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -372,8 +376,14 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
+	export := func(w io.Writer) error {
+		if f == registry.ICS {
+			return db.WriteCalendar(ctx, w, *space)
+		}
+		return db.Export(ctx, w, f)
+	}
 	if *out == "" {
-		return db.Export(ctx, stdout, f)
+		return export(stdout)
 	}
 	// Write beside the target and rename, so a failed export leaves no half file.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*")
@@ -381,7 +391,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := db.Export(ctx, tmp, f); err != nil {
+	if err := export(tmp); err != nil {
 		tmp.Close()
 		return err
 	}
