@@ -466,10 +466,9 @@ func (b *Bot) announceSpace(s *session, spaceID string) {
 	c := registry.Content{Texts: map[string]registry.Rendered{}}
 	for _, lang := range locales.Languages {
 		l := b.texts.For(lang)
-		buttons, _ := json.Marshal([][]Button{{button(l.T("announce.open_space"), kDetails, sp.ID)}})
 		c.Texts[lang] = registry.Rendered{
 			HTML:    l.T("announce.new_space", "Name", sp.Name, "Comune", sp.Comune, "Services", locales.HTML(serviceList(l, sp.Services))),
-			Buttons: string(buttons),
+			Buttons: encodeButtons([][]Button{{button(l.T("announce.open_space"), kDetails, sp.ID)}}),
 		}
 	}
 	if _, err := b.db.AnnounceSpace(s.ctx, registry.Person(s.user.ID), sp.ID, c); err != nil {

@@ -23,7 +23,15 @@ func (b *Bot) myBookings(s *session, _ string) error {
 	if err != nil {
 		return err
 	}
-	if len(bks) == 0 && len(waits) == 0 {
+	signups, err := b.db.Signups(s.ctx, s.user.ID, s.now)
+	if err != nil {
+		return err
+	}
+	eventWaits, err := b.db.EventWaitlist(s.ctx, s.user.ID)
+	if err != nil {
+		return err
+	}
+	if len(bks) == 0 && len(waits) == 0 && len(signups) == 0 && len(eventWaits) == 0 {
 		s.reply(Reply{Text: s.T("bookings.none"), Buttons: b.mainMenu(s)})
 		return nil
 	}
@@ -57,6 +65,16 @@ func (b *Bot) myBookings(s *session, _ string) error {
 		}
 		s.reply(Reply{Text: s.T("wait.listed", "What", what),
 			Buttons: [][]Button{{button(s.T("wait.leave"), kWaitLeave, strconv.FormatInt(w.ID, 10))}}})
+	}
+	if len(signups) > 0 {
+		s.reply(b.signupsReply(s, signups))
+	}
+	for _, w := range eventWaits {
+		if o, err := b.db.OpenEventOffer(s.ctx, s.user.ID, w.ID); err == nil {
+			s.reply(b.eventOfferReply(s, o))
+			continue
+		}
+		s.say(s.T("events.listed", "Title", w.Event.Title, "When", shortDay(s.l, s.today(), w.Event.Day)+" "+clock(w.Event.From)))
 	}
 	return nil
 }

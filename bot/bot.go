@@ -118,8 +118,11 @@ type state struct {
 	Edit    *editState   `json:"edit,omitempty"`    // a provider's edit in the making
 	Apply   *applyForm   `json:"apply,omitempty"`   // an application to the list in the making
 
-	Announcing  *announcing `json:"announcing,omitempty"`   // an announcement being composed
-	NewsOffered bool        `json:"news_offered,omitempty"` // /start has offered the announcements once
+	Announcing  *announcing  `json:"announcing,omitempty"`   // an announcement being composed
+	Events      *eventSearch `json:"events,omitempty"`       // the last list of events, for paging
+	Signing     *signing     `json:"signing,omitempty"`      // a sign-up in the making
+	EventForm   *eventForm   `json:"event_form,omitempty"`   // an event being written
+	NewsOffered bool         `json:"news_offered,omitempty"` // /start has offered the announcements once
 	// LocationFor says that a shared location is awaited to run the last
 	// search around it.
 	LocationFor bool `json:"location_for_search,omitempty"`

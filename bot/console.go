@@ -158,9 +158,12 @@ func (c *Console) show(r Reply) {
 			v.Point.Lat(), v.Point.Lon(), v.Point.Lat(), v.Point.Lon())
 		return
 	}
-	if r.Copy != nil {
+	switch {
+	case r.Copy != nil:
 		fmt.Fprintf(c.Out, "📋 (%s)\n", stripHTML(c.Bot.texts.For(c.Lang).T("console.copy")))
-	} else {
+	case r.Photo != "":
+		fmt.Fprintf(c.Out, "🖼 (%s)\n", stripHTML(c.Bot.texts.For(c.Lang).T("console.photo")))
+	default:
 		fmt.Fprintln(c.Out, stripHTML(r.Text))
 	}
 	if len(r.Buttons) > 0 {

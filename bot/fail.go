@@ -16,6 +16,9 @@ import (
 // every registry.Reasons has one).
 func refusalText(s *session, sp *registry.Space, r *registry.Refusal) string {
 	if r.Reason == registry.ReasonFull {
+		if r.Left == 0 {
+			return s.T("refuse.full_none", "Name", sp.Name)
+		}
 		return s.l.N("refuse.full", r.Left, "Name", sp.Name)
 	}
 	return s.T("refuse."+string(r.Reason), "Name", sp.Name, "Left", r.Left, "Max", r.Max, "Holiday", r.Holiday,

@@ -36,9 +36,10 @@ var (
 	aDay     = arg{"day", len(time.DateOnly), isDay}
 	aInt     = arg{"number", 19, isNumber}
 	aCode    = arg{"code", 6, isCode}
-	aWord    = arg{"word", 16, isWord}   // one of a closed set, checked by the handler
-	aPart    = arg{"part", 10, isWord}   // a part of a listing, beside a space id
-	aSmall   = arg{"small", 3, isNumber} // a small count or index, beside a space id
+	aWord    = arg{"word", 16, isWord}              // one of a closed set, checked by the handler
+	aPart    = arg{"part", 10, isWord}              // a part of a listing, beside a space id
+	aSmall   = arg{"small", 3, isNumber}            // a small count or index, beside a space id
+	aValue   = arg{"value", registry.MaxID, isSlug} // a step's value: a space, a room, a number, a language
 	aService = arg{"service", 16, isWord}
 )
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/comune-seregno/coworkbot/locales"
@@ -60,6 +61,20 @@ func TestEveryMessageExists(t *testing.T) {
 	for _, l := range locales.Languages {
 		want["language."+l] = true
 	}
+	for _, r := range registry.SignupReasons {
+		want["signup."+string(r)] = true
+	}
+	for _, code := range registry.EventProblemCodes {
+		want["problem."+code] = true
+	}
+	for _, f := range []string{registry.EventFieldSpace, registry.EventFieldRoom, registry.EventFieldTitle, registry.EventFieldDescription,
+		registry.EventFieldLang, registry.EventFieldPhoto, registry.EventFieldDay, registry.EventFieldStart, registry.EventFieldEnd,
+		registry.EventFieldMeetings, registry.EventFieldSeats, registry.EventFieldPrice, registry.EventFieldTime} {
+		want["field."+f] = true
+	}
+	for _, id := range []string{"events.edit_when", "events.edit_seats", "events.edit_price", "events.edit_title", "events.edit_desc"} {
+		want[id] = true
+	}
 	for _, tp := range registry.Topics {
 		want["topic."+string(tp)] = true
 	}
@@ -84,6 +99,35 @@ func TestEveryMessageExists(t *testing.T) {
 			if _, ok := have[id]; !ok {
 				t.Errorf("%s: the code uses message %q, which is missing", lang, id)
 			}
+		}
+	}
+}
+
+// TestSeatsLeftReadRight: "restano solo 2", never "nessuna" when two are
+// left, nor "only 0" in English.
+func TestSeatsLeftReadRight(t *testing.T) {
+	b, err := New(Config{DB: mustDemoDB(t), Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := &registry.Space{Name: "Il Cortile"}
+	for _, c := range []struct {
+		lang        string
+		left        int
+		want, avoid string
+	}{
+		{"it", 0, "nessuna scrivania", "restano"},
+		{"it", 1, "resta solo 1 scrivania", "nessuna"},
+		{"it", 2, "restano solo 2 scrivanie", "nessuna"},
+		{"it", 5, "dal Cortile", "Da Il Cortile"},
+		{"en", 0, "no desk is left", "only 0"},
+		{"en", 1, "only 1 desk is left", "desks"},
+		{"en", 3, "only 3 desks are left", "no desk"},
+	} {
+		s := &session{l: b.texts.For(c.lang), now: understandNow}
+		got := refusalText(s, sp, &registry.Refusal{Reason: registry.ReasonFull, Left: c.left})
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.avoid) {
+			t.Errorf("%s, %d left: got %q, want %q and no %q", c.lang, c.left, got, c.want, c.avoid)
 		}
 	}
 }

@@ -822,9 +822,14 @@ func (b *Bot) showAgenda(s *session, id string, offset int, edit bool) error {
 			t.WriteString("\n" + s.T("agenda.line", "From", clock(e.From), "To", clock(e.To), "What", locales.HTML(what), "Code", e.Code, "Who", name))
 		}
 	}
-	if len(entries) == 0 {
+	events, err := b.eventAgendaText(s, id, from, to)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 && events == "" {
 		t.WriteString("\n\n" + s.T("agenda.empty"))
 	}
+	t.WriteString(events)
 	var nav []Button
 	if offset > 0 {
 		nav = append(nav, button(s.T("agenda.prev"), kAgenda, id, strconv.Itoa(max(0, offset-agendaDays))))

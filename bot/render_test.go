@@ -72,7 +72,7 @@ func TestButtonDataFits(t *testing.T) {
 // longest is the longest valid value of an argument.
 func longest(a arg) string {
 	switch a.name {
-	case aSpace.name, aRoom.name:
+	case aSpace.name, aRoom.name, aValue.name:
 		return strings.Repeat("a", a.max)
 	case aToken.name:
 		return strings.Repeat("f", a.max)

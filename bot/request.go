@@ -26,6 +26,9 @@ type Incoming struct {
 	// Message names the person's message, for a copy of it; zero in the
 	// console, which cannot copy.
 	Message MessageRef
+	// PhotoID is the Telegram file id of a photo the person sent (the
+	// largest size), for the bot to send again (an event's picture).
+	PhotoID string
 }
 
 // MessageRef names a message by its chat and its id.
@@ -44,6 +47,8 @@ type Reply struct {
 	// Copy sends a copy of a message instead of text (an announcement a
 	// staff member wrote, with its photo or document).
 	Copy *MessageRef
+	// Photo sends a photo the bot keeps by its Telegram file id (an event's).
+	Photo string
 }
 
 // Button is an inline button: pressing it sends Data back. Label is plain

@@ -58,11 +58,13 @@ var commands = []commandRoute{
 	{"aiuto", "help", (*Bot).help, anyone, true},
 	{"annulla", "cancel", (*Bot).cancelCommand, anyone, false},
 	{"candidatura", "apply", (*Bot).applyCommand, anyone, true},
+	{"eventi", "events", (*Bot).eventsCommand, anyone, true},
 
 	// Providers of a space.
 	{"miospazio", "myspace", (*Bot).mySpace, provider, true},
 	{"chiusura", "closure", (*Bot).closureCommand, provider, true},
 	{"agenda", "schedule", (*Bot).agendaCommand, provider, true},
+	{"nuovoevento", "newevent", (*Bot).newEventCommand, provider, true},
 
 	// The comune's staff.
 	{"comune", "staff", (*Bot).staffPanel, staff, true},
@@ -115,6 +117,18 @@ const (
 	kAnnSend   kind = "ao" // … confirmed: it goes out
 	kAnnDrop   kind = "ax" // … dropped
 	kAnnStop   kind = "ah" // a running announcement stopped
+
+	kEventsPage  kind = "ep" // another page of the events listed
+	kEvent       kind = "ev" // an event's card
+	kEvSign      kind = "es" // sign up for it ("1": the whole course): asks how many
+	kEvPeople    kind = "eq" // … for this many people
+	kEvWait      kind = "ew" // join its waiting list
+	kEvUnsign    kind = "eu" // cancel a sign-up
+	kEvOfferTake kind = "ea" // take seats offered
+	kEvOfferPass kind = "ed" // pass them on
+	kEvForm      kind = "ef" // the event form: a step's choice, publish, stop
+	kEvEdit      kind = "ee" // a provider's Edit or Cancel of an event
+	kEvRedo      kind = "er" // … a part of it to write again
 
 	kApplyStep    kind = "ap" // the application form: skip, next, send, stop
 	kApplyService kind = "as" // … a service toggles
@@ -205,6 +219,20 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kAnnDrop:   forStaff((*Bot).annDrop, aInt),
 		kAnnStop:   forStaff((*Bot).annStop, aInt),
 
+		kEventsPage:  on((*Bot).eventsPage, aInt),
+		kEvent:       on((*Bot).eventButton, aInt),
+		kEvSign:      on((*Bot).evSign, aInt, aWord),
+		kEvPeople:    on((*Bot).evPeople, aInt, aSmall),
+		kEvWait:      on((*Bot).evWait, aInt),
+		kEvUnsign:    on((*Bot).evCancelSignup, aInt),
+		kEvOfferTake: on((*Bot).evOfferTake, aInt),
+		kEvOfferPass: on((*Bot).evOfferPass, aInt),
+		// The event's space is in the state or the registry: the handlers and
+		// the registry check it is the person's.
+		kEvForm: {h: (*Bot).evForm, args: []arg{aPart, aValue}, who: provider, space: -1},
+		kEvEdit: {h: (*Bot).evEdit, args: []arg{aInt, aWord}, who: provider, space: -1},
+		kEvRedo: {h: (*Bot).evRedo, args: []arg{aInt, aWord}, who: provider, space: -1},
+
 		kApplyStep:    on((*Bot).applyStep, aWord),
 		kApplyService: on((*Bot).applyService, aService),
 
@@ -258,6 +286,8 @@ var intents = map[intent.Intent]intentRoute{
 	intent.Has:         {(*Bot).has, anyone},
 	intent.IsOpen:      {(*Bot).isOpen, anyone},
 	intent.Apply:       {(*Bot).applyFromText, anyone},
+	intent.Events:      {(*Bot).eventsFromText, anyone},
+	intent.NewEvent:    {(*Bot).newEventFromText, anyone}, // a citizen's is a question about events
 	// A provider closing their space; to anyone else "chiuso domani?" is a
 	// question about a space (closureFromText tells them apart).
 	intent.Closure: {(*Bot).closureFromText, anyone},
@@ -302,6 +332,8 @@ const (
 	answerNewsComune        answerKind = "news_comune" // the comune a subscriber wants to hear of
 	answerAnnounce          answerKind = "announce"    // the staff's announcement, as it should appear
 	answerAnnComune         answerKind = "ann_comune"  // … the comune it is for
+	answerEvent             answerKind = "event"       // the event form's current question
+	answerEventCancel       answerKind = "event_off"   // the reason an event is cancelled
 )
 
 // answerRoute is how a typed answer is taken, and, for a question a shared
@@ -338,6 +370,8 @@ func init() {
 		answerNewsComune:        {h: (*Bot).typedNewsComune},
 		answerAnnounce:          {h: (*Bot).typedAnnouncement, who: staff},
 		answerAnnComune:         {h: (*Bot).typedAnnComune, who: staff},
+		answerEvent:             {h: (*Bot).typedEvent, who: provider},
+		answerEventCancel:       {h: (*Bot).typedEventCancel, who: provider},
 	}
 }
 

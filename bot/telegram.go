@@ -331,6 +331,9 @@ func receive(u tgbotapi.Update) (received, bool) {
 				r.in.HTML = entitiesHTML(m.Caption, m.CaptionEntities)
 				r.in.Media = true
 			}
+			if n := len(m.Photo); n > 0 {
+				r.in.PhotoID = m.Photo[n-1].FileID
+			}
 		}
 		r.chatID = m.Chat.ID
 		r.in.Message = MessageRef{ChatID: m.Chat.ID, MessageID: int64(m.MessageID)}

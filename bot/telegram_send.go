@@ -27,6 +27,10 @@ func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply)
 		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
 		return err
 	}
+	if r.Photo != "" {
+		_, err := t.call(ctx, chatID, tgbotapi.NewPhoto(chatID, tgbotapi.FileID(r.Photo)))
+		return err
+	}
 	if c := r.Copy; c != nil {
 		cp := tgbotapi.NewCopyMessage(chatID, c.ChatID, int(c.MessageID))
 		if len(r.Buttons) > 0 {

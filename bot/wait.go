@@ -184,6 +184,22 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 	if err := b.db.PruneHandled(ctx, now.AddDate(0, 0, -7)); err != nil {
 		return err
 	}
+	if err := b.eventReminders(ctx, now, deliver); err != nil {
+		return err
+	}
+	eventOffers, err := b.db.ExpireEventOffers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range eventOffers {
+		msg, err := b.tell(ctx, o.Entry.UserID, func(os *session) Reply { return b.eventOfferReply(os, o) })
+		if err == nil {
+			err = deliver(ctx, msg)
+		}
+		if err != nil {
+			b.log.Warn("event offer not delivered", "offer", o.ID, "err", err)
+		}
+	}
 	offers, err := b.db.ExpireOffers(ctx)
 	if err != nil {
 		return err
@@ -195,6 +211,36 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 		}
 		if err != nil {
 			b.log.Warn("offer not delivered", "offer", o.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// eventReminders reminds people of the events they signed up for: the
+// evening before, or a few hours before an evening one; marked once
+// delivered.
+func (b *Bot) eventReminders(ctx context.Context, now time.Time, deliver func(context.Context, Outgoing) error) error {
+	due, err := b.db.DueEventReminders(ctx, now)
+	if err != nil {
+		return err
+	}
+	for _, sg := range due {
+		msg, err := b.tell(ctx, sg.UserID, func(o *session) Reply {
+			e := sg.Event
+			sp, _ := b.db.Space(ctx, e.SpaceID)
+			return Reply{Text: o.T("events.reminder", "Title", e.Title, "When", shortDay(o.l, o.today(), e.Day)+" "+clock(e.From),
+				"Space", sp.Name, "People", o.l.N("events.people", sg.People)),
+				Buttons: [][]Button{{button(o.T("events.open"), kEvent, idArg(e.ID)), button(o.T("events.unsign", "Title", e.Title), kEvUnsign, idArg(sg.ID))}}}
+		})
+		if err != nil {
+			return err
+		}
+		if err := deliver(ctx, msg); err != nil {
+			b.log.Warn("event reminder not delivered, trying again later", "user", sg.UserID, "signup", sg.ID, "err", err)
+			continue
+		}
+		if err := b.db.MarkEventReminded(ctx, sg.ID); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -48,7 +48,7 @@ func (d *DB) Alternatives(ctx context.Context, req BookingRequest) (Alternatives
 			if from == req.From || over(to) || (!s.Hours.Always() && !within(spans, from, to)) {
 				continue
 			}
-			taken, err := roomTaken(ctx, d.db, s.ID, req.RoomID, key, from, to)
+			taken, err := roomTaken(ctx, d.db, s.ID, req.RoomID, key, from, to, 0)
 			if err != nil {
 				return out, err
 			}

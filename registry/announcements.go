@@ -383,18 +383,45 @@ func (d *DB) AnnounceSpace(ctx context.Context, a Actor, spaceID string, c Conte
 }
 
 // AnnounceEvent tells the subscribers of TopicEvents of an event, for the
-// staff; spaceID is the space of the list where it takes place ("" for
-// none), whose services and comune the announcement is about. Like
+// staff or for the provider who published it; spaceID is the space of the
+// list where it takes place, whose services and comune the announcement is
+// about. An event that is not published in that space is ErrNotFound. Like
 // AnnounceSpace, an event is announced at most once.
 func (d *DB) AnnounceEvent(ctx context.Context, a Actor, eventID, spaceID string, c Content) (Announcement, error) {
 	if strings.TrimSpace(eventID) == "" {
 		return Announcement{}, fmt.Errorf("no event: %w", ErrInvalid)
 	}
-	return d.announceAbout(ctx, a, TopicEvents, "event:"+eventID, spaceID, c)
+	return d.announce(ctx, a, Draft{Topic: TopicEvents, Content: c}, "event:"+eventID, spaceID)
 }
 
 func (d *DB) announceAbout(ctx context.Context, a Actor, t Topic, subject, spaceID string, c Content) (Announcement, error) {
 	return d.announce(ctx, a, Draft{Topic: t, Content: c}, subject, spaceID)
+}
+
+// mayAnnounce refuses whoever may not send an announcement: the staff and
+// the operator may send any; the provider of a space only the automatic
+// one of an event published there, which must exist.
+func mayAnnounce(ctx context.Context, tx *sql.Tx, a Actor, t Topic, subject, spaceID string) (Role, error) {
+	id, isEvent := strings.CutPrefix(subject, "event:")
+	if t != TopicEvents || !isEvent || spaceID == "" {
+		return mustBeStaff(ctx, tx, a)
+	}
+	role, err := roleIn(ctx, tx, a, spaceID)
+	if err != nil {
+		return "", err
+	}
+	if role == RoleCitizen {
+		return "", fmt.Errorf("%s may not announce events of %s: %w", a, spaceID, ErrForbidden)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE series_id = ? AND space_id = ? AND status = 'published'`,
+		id, spaceID).Scan(&n); err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return "", fmt.Errorf("event %s in %s: %w", id, spaceID, ErrNotFound)
+	}
+	return role, nil
 }
 
 // announce writes an announcement and its outbox at once. An automatic one
@@ -406,7 +433,7 @@ func (d *DB) announce(ctx context.Context, a Actor, dr Draft, subject, spaceID s
 	}
 	var out Announcement
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		role, err := mustBeStaff(ctx, tx, a)
+		role, err := mayAnnounce(ctx, tx, a, dr.Topic, subject, spaceID)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -476,14 +477,17 @@ func TestAnnounceSpace(t *testing.T) {
 	}
 	// An event at desio-works reaches subscribers of events narrowed to
 	// Desio or to its services, and whoever narrowed nothing.
-	ev, err := d.AnnounceEvent(ctx, Person(clerk), "42", "desio-works", text("Corso di Excel"))
+	dr := workshop()
+	dr.SpaceID, dr.Title = "desio-works", "Corso di Excel"
+	excel := strconv.FormatInt(mustPublish(t, d, Person(clerk), dr)[0].SeriesID, 10)
+	ev, err := d.AnnounceEvent(ctx, Person(clerk), excel, "desio-works", text("Corso di Excel"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := recipientsOf(t, d, ev.ID); !slices.Equal(got, []int64{1, 2, 3, 4}) || ev.Topic != TopicEvents {
 		t.Errorf("the event: got recipients %v, want [1 2 3 4]", got)
 	}
-	if ev2, _ := d.AnnounceEvent(ctx, Person(clerk), "42", "desio-works", text("Corso")); ev2.ID != ev.ID {
+	if ev2, _ := d.AnnounceEvent(ctx, Person(clerk), excel, "desio-works", text("Corso")); ev2.ID != ev.ID {
 		t.Error("an event announced twice")
 	}
 	if list, _ := d.Announcements(ctx, 1); len(list) != 1 || list[0].ID != ev.ID {
@@ -651,5 +655,46 @@ func drain(t testing.TB, d *DB, batch int) map[int64]int {
 		if _, err := d.ReportDeliveries(ctx, out...); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestProviderAnnouncesOwnEvent: publishing an event announces it, so the
+// provider who published it may send that one automatic announcement, and
+// only that one: not for another space's event, not for an event that does
+// not exist, not twice; a citizen may not.
+func TestProviderAnnouncesOwnEvent(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	if _, err := d.Subscribe(ctx, citizen); err != nil {
+		t.Fatal(err)
+	}
+	e := mustPublish(t, d, Person(keeper), workshop())[0]
+	id := strconv.FormatInt(e.SeriesID, 10)
+	for _, c := range []struct {
+		who          Actor
+		event, space string
+		want         error
+	}{
+		{Person(citizen), id, "officina-brianza", ErrForbidden},
+		{Person(other), id, "officina-brianza", ErrForbidden},
+		{Person(keeper), id, "il-cortile", ErrForbidden},
+		{Person(keeper), "9999", "officina-brianza", ErrNotFound},
+	} {
+		if _, err := d.AnnounceEvent(ctx, c.who, c.event, c.space, text("x")); !errors.Is(err, c.want) {
+			t.Errorf("%v announcing event %s of %s: got %v, want %v", c.who, c.event, c.space, err, c.want)
+		}
+	}
+	an, err := d.AnnounceEvent(ctx, Person(keeper), id, "officina-brianza", text("Workshop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recipientsOf(t, d, an.ID); !slices.Equal(got, []int64{citizen}) {
+		t.Errorf("got recipients %v, want the subscriber", got)
+	}
+	if again, err := d.AnnounceEvent(ctx, Person(keeper), id, "officina-brianza", text("Workshop!")); err != nil || again.ID != an.ID {
+		t.Errorf("announcing again: got %d %v, want the first announcement", again.ID, err)
+	}
+	if _, err := d.Announce(ctx, Person(keeper), Draft{Topic: TopicEvents, Content: text("free text")}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("a provider's own announcement: got %v, want ErrForbidden", err)
 	}
 }

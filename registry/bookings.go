@@ -157,7 +157,7 @@ func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req Bookin
 		return Booking{}, stale, err
 	}
 	if req.RoomID != "" {
-		taken, err := roomTaken(ctx, tx, p.space.ID, req.RoomID, p.day, p.from, p.to)
+		taken, err := roomTaken(ctx, tx, p.space.ID, req.RoomID, p.day, p.from, p.to, 0)
 		if err != nil {
 			return Booking{}, stale, err
 		}

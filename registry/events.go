@@ -257,15 +257,16 @@ func (dr *EventDraft) problems(s *Space, now time.Time) []Problem {
 	return ps
 }
 
-// roomProblems says on which of days the room of dr is booked (by a room
-// booking) during its hours: the first such day, or none.
-func roomProblems(ctx context.Context, tx *sql.Tx, dr EventDraft, days ...time.Time) ([]Problem, error) {
+// roomProblems says on which of days the room of dr is taken (by a room
+// booking or another event than except) during its hours: the first such
+// day, or none.
+func roomProblems(ctx context.Context, tx *sql.Tx, dr EventDraft, except int64, days ...time.Time) ([]Problem, error) {
 	ps := []Problem{}
 	if dr.RoomID == "" {
 		return ps, nil
 	}
 	for _, day := range days {
-		taken, err := roomTaken(ctx, tx, dr.SpaceID, dr.RoomID, dayKey(day), dr.From, dr.To)
+		taken, err := roomTaken(ctx, tx, dr.SpaceID, dr.RoomID, dayKey(day), dr.From, dr.To, except)
 		if err != nil {
 			return nil, err
 		}
@@ -309,7 +310,7 @@ func (d *DB) PublishEvent(ctx context.Context, a Actor, dr EventDraft) ([]Event,
 			for k := range days {
 				days[k] = meetingDay(dr.Day, k)
 			}
-			if ps, err = roomProblems(ctx, tx, dr, days...); err != nil {
+			if ps, err = roomProblems(ctx, tx, dr, 0, days...); err != nil {
 				return err
 			}
 		}
@@ -451,7 +452,7 @@ func (d *DB) EditEvent(ctx context.Context, a Actor, id int64, following bool, f
 				continue
 			}
 			if containsAny(fields, EventFieldTime, EventFieldRoom) {
-				taken, err := roomProblems(ctx, tx, nt, nt.Day)
+				taken, err := roomProblems(ctx, tx, nt, t.ID, nt.Day)
 				if err != nil {
 					return err
 				}

@@ -741,3 +741,22 @@ func TestRoomBookingDuringAnEvent(t *testing.T) {
 	}
 	mustBook(t, d, room(10*60, 11*60)) // a cancelled event holds nothing
 }
+
+// TestEventMovedInItsRoom: an event moved within its own hours is not in
+// its own way; it is in the way of another event in the room.
+func TestEventMovedInItsRoom(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	dr := workshop()
+	dr.RoomID, dr.Seats = "volta", 8
+	e := mustPublish(t, d, Person(keeper), dr)[0]
+	if _, err := d.EditEvent(ctx, Person(keeper), e.ID, false, func(dr *EventDraft) error { dr.From, dr.To = 17*60, 19*60; return nil }); err != nil {
+		t.Fatalf("moving it an hour earlier: %v", err)
+	}
+	dr.Title, dr.From, dr.To = "Aperitivo", 20*60, 21*60
+	later := mustPublish(t, d, Person(keeper), dr)[0]
+	_, err := d.EditEvent(ctx, Person(keeper), later.ID, false, func(dr *EventDraft) error { dr.From = 18 * 60; return nil })
+	if ps := problemsOf(t, err); !hasProblem(ps, EventFieldRoom, EventProbRoomTaken) {
+		t.Errorf("moving into the other event: got %v, want the room taken", ps)
+	}
+}

@@ -417,14 +417,15 @@ func (d *DB) CheckDay(ctx context.Context, spaceID string, day time.Time) error 
 	return err
 }
 
-// roomTaken reports whether a confirmed booking or a published event holds
-// the room at any time of [from, to) on day.
-func roomTaken(ctx context.Context, q queryer, spaceID, roomID, day string, from, to int) (bool, error) {
+// roomTaken reports whether a confirmed booking or a published event
+// (other than exceptEvent, the one being moved) holds the room at any time
+// of [from, to) on day.
+func roomTaken(ctx context.Context, q queryer, spaceID, roomID, day string, from, to int, exceptEvent int64) (bool, error) {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM bookings WHERE space_id = ?1 AND room_id = ?2 AND day = ?3
 		AND status = 'confirmed' AND start_min < ?4 AND end_min > ?5
 		UNION ALL SELECT 1 FROM events WHERE space_id = ?1 AND room_id = ?2 AND day = ?3
-		AND status = 'published' AND start_min < ?4 AND end_min > ?5 LIMIT 1`, spaceID, roomID, day, to, from).Scan(&one)
+		AND status = 'published' AND start_min < ?4 AND end_min > ?5 AND id <> ?6 LIMIT 1`, spaceID, roomID, day, to, from, exceptEvent).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
