@@ -230,25 +230,6 @@ func (b *Bot) eventCard(s *session, id int64) error {
 	if err != nil {
 		return err
 	}
-	var t strings.Builder
-	fmt.Fprintf(&t, "<b>%s</b>\n", esc(e.Title))
-	if e.Status == registry.EventCancelled {
-		t.WriteString(s.T("events.cancelled_card") + "\n")
-	}
-	fmt.Fprintf(&t, "📅 %s, %s–%s", esc(dateName(s.l, e.Day)), clock(e.From), clock(e.To))
-	if e.Meetings > 1 {
-		t.WriteString(" " + s.T("events.meeting", "N", e.Meeting, "Of", e.Meetings))
-	}
-	where := sp.Name + ", " + sp.Address + ", " + sp.Comune
-	if room, ok := sp.Room(e.RoomID); ok {
-		where = room.Name + ", " + where
-	}
-	fmt.Fprintf(&t, "\n📍 %s", esc(where))
-	fmt.Fprintf(&t, "\n🗣 %s", esc(s.T("language."+e.Lang)))
-	fmt.Fprintf(&t, "\n🎟 %s", b.eventFacts(s, &e))
-	if e.Description != "" {
-		fmt.Fprintf(&t, "\n\n<i>%s</i>", esc(e.Description))
-	}
 	var rs [][]Button
 	switch {
 	case e.Status == registry.EventCancelled || !s.now.Before(e.Start()):
@@ -267,9 +248,34 @@ func (b *Bot) eventCard(s *session, id int64) error {
 	if e.Photo != "" {
 		s.reply(Reply{Photo: e.Photo})
 	}
-	s.reply(Reply{Text: t.String(), Buttons: rs})
+	s.reply(Reply{Text: b.eventCardText(s, &e, &sp), Buttons: rs})
 	s.reply(Reply{Venue: &Venue{Point: sp.Location, Title: sp.Name, Address: sp.Address + ", " + sp.Comune}})
 	return nil
+}
+
+// eventCardText is everything about an event, as its card and the
+// provider's summary before publishing show it.
+func (b *Bot) eventCardText(s *session, e *registry.Event, sp *registry.Space) string {
+	var t strings.Builder
+	fmt.Fprintf(&t, "<b>%s</b>\n", esc(e.Title))
+	if e.Status == registry.EventCancelled {
+		t.WriteString(s.T("events.cancelled_card") + "\n")
+	}
+	fmt.Fprintf(&t, "📅 %s, %s–%s", esc(dateName(s.l, e.Day)), clock(e.From), clock(e.To))
+	if e.Meetings > 1 {
+		t.WriteString(" " + s.T("events.meeting", "N", e.Meeting, "Of", e.Meetings))
+	}
+	where := sp.Name + ", " + sp.Address + ", " + sp.Comune
+	if room, ok := sp.Room(e.RoomID); ok {
+		where = room.Name + ", " + where
+	}
+	fmt.Fprintf(&t, "\n📍 %s", esc(where))
+	fmt.Fprintf(&t, "\n🗣 %s", esc(s.T("language."+e.Lang)))
+	fmt.Fprintf(&t, "\n🎟 %s", b.eventFacts(s, e))
+	if e.Description != "" {
+		fmt.Fprintf(&t, "\n\n<i>%s</i>", esc(e.Description))
+	}
+	return t.String()
 }
 
 // evSign asks how many people come (up to the seats left and the per-person

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
@@ -56,7 +58,9 @@ func (b *Bot) newEventFromText(s *session, r intent.Request) error {
 	if len(s.roles.Spaces) == 0 && !s.roles.Staff {
 		return b.eventsFromText(s, r) // a citizen's "nuovo evento?" is a question
 	}
-	f := &eventForm{Title: r.Title}
+	// "nuovo evento: workshop sulla …" names it in the middle of a
+	// sentence; as a title it starts with a capital.
+	f := &eventForm{Title: capitalized(r.Title)}
 	if r.Space != "" && s.may(provider, r.Space) {
 		f.Space = r.Space
 	}
@@ -80,6 +84,15 @@ func (b *Bot) newEventFromText(s *session, r intent.Request) error {
 	}
 	s.st.EventForm = f
 	return b.askEventForm(s)
+}
+
+// capitalized is t with its first letter in upper case.
+func capitalized(t string) string {
+	r, n := utf8.DecodeRuneInString(t)
+	if n == 0 || !unicode.IsLower(r) {
+		return t
+	}
+	return string(unicode.ToUpper(r)) + t[n:]
 }
 
 // The steps of the event form, as typed answers and buttons name them.
@@ -199,13 +212,11 @@ func (b *Bot) askEventForm(s *session) error {
 		return b.fail(s, err)
 	}
 	e := registry.Event{Title: dr.Title, SpaceID: dr.SpaceID, RoomID: dr.RoomID, Day: dr.Day, From: dr.From, To: dr.To,
-		Meeting: 1, Meetings: max(1, dr.Meetings), Seats: dr.Seats, Left: dr.Seats, PriceCents: dr.PriceCents, Lang: dr.Lang}
-	text := s.T("events.summary") + "\n\n<b>" + esc(e.Title) + "</b>\n" + b.eventLine(s, &e, &sp)
+		Meeting: 1, Meetings: max(1, dr.Meetings), Seats: dr.Seats, Left: dr.Seats, PriceCents: dr.PriceCents, Lang: dr.Lang,
+		Description: f.Desc}
+	text := s.T("events.summary") + "\n\n" + b.eventCardText(s, &e, &sp)
 	if e.Meetings > 1 {
-		text += "\n" + s.l.N("events.weekly", e.Meetings)
-	}
-	if f.Desc != "" {
-		text += "\n\n<i>" + esc(f.Desc) + "</i>"
+		text += "\n\n" + s.l.N("events.weekly", e.Meetings)
 	}
 	publish := s.T("events.publish")
 	if f.Editing != 0 {

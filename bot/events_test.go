@@ -88,7 +88,7 @@ func TestEventsEndToEnd(t *testing.T) {
 	c.press(gino, "it", "Nessuna sala")
 	c.press(gino, "it", "Italiano")
 	r = c.say(gino, "it", "Come emettere e ricevere fatture elettroniche, con esempi.")
-	if !strings.Contains(text(r), "workshop sulla fatturazione elettronica") || !strings.Contains(text(r), "gio 10 dic 18:00–20:00") || !strings.Contains(text(r), "20 posti liberi · gratis") {
+	if !strings.Contains(text(r), "Workshop sulla fatturazione elettronica") || !strings.Contains(text(r), "giovedì 10 dicembre, 18:00–20:00") || !strings.Contains(text(r), "20 posti liberi · gratis") {
 		t.Fatalf("got %q, want the summary", text(r))
 	}
 	c.press(gino, "it", "Pubblica")
@@ -112,13 +112,13 @@ func TestEventsEndToEnd(t *testing.T) {
 
 	// Anna asks for Thursday's events (the 10th), signs up for two.
 	r = c.say(anna, "it", "eventi giovedì 10 dicembre")
-	if !strings.Contains(text(r), "workshop sulla fatturazione elettronica") {
+	if !strings.Contains(text(r), "Workshop sulla fatturazione elettronica") {
 		t.Fatalf("got %q, want the workshop listed", text(r))
 	}
-	c.press(anna, "it", "1 · workshop")
+	c.press(anna, "it", "1 · Workshop")
 	c.press(anna, "it", "Iscriviti")
 	r = c.press(anna, "it", "2")
-	if !strings.Contains(text(r), "Iscritto!") || !strings.Contains(text(r), "2 persone") {
+	if !strings.Contains(text(r), "Iscrizione fatta!") || !strings.Contains(text(r), "2 persone") {
 		t.Fatalf("got %q, want Anna signed up for two", text(r))
 	}
 	if e, _ := db.Event(ctx, es[0].ID); e.Left != 18 {
@@ -129,7 +129,7 @@ func TestEventsEndToEnd(t *testing.T) {
 	if e, _ := db.Event(ctx, es[0].ID); e.Left != 18 {
 		t.Errorf("a second press: got %d seats left, want 18", e.Left)
 	}
-	if r = c.say(anna, "it", "/prenotazioni"); !strings.Contains(text(r), "Sei iscritto a 1 evento") {
+	if r = c.say(anna, "it", "/prenotazioni"); !strings.Contains(text(r), "Le tue iscrizioni: 1 evento") {
 		t.Errorf("got %q, want the sign-up among Anna's bookings", text(r))
 	}
 	// The provider's agenda shows it, with Anna's first name and her two
@@ -158,7 +158,7 @@ func TestEventsEndToEnd(t *testing.T) {
 	db.Now = func() time.Time { return understandNow }
 	// Gino cancels the event: Anna is told, with an apology.
 	c.say(gino, "it", "eventi")
-	c.press(gino, "it", "1 · workshop")
+	c.press(gino, "it", "1 · Workshop")
 	c.press(gino, "it", "Annulla l'evento")
 	r = c.say(gino, "it", "il relatore è malato")
 	if !strings.Contains(text(r), "Evento annullato") {
