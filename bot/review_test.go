@@ -217,3 +217,28 @@ func TestReviewSuspensionTellsSignedUp(t *testing.T) {
 		t.Errorf("Anna, signed up for an event there, was told nothing")
 	}
 }
+
+// TestReviewClosureNoteDoesNotPanic: the reason of a closure is cut from the
+// text at an index found in its lower-case copy; "Ⱥ" (2 bytes) lowers to
+// "ⱥ" (3 bytes), so the index runs past the end of the text and the
+// handler panics.
+func TestReviewClosureNoteDoesNotPanic(t *testing.T) {
+	db, b, _ := reviewBot(t)
+	ctx := context.Background()
+	var r Response
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Errorf("a closure with Ⱥ in its words: panic %v", p)
+			}
+		}()
+		r = b.Handle(ctx, Incoming{UserID: reviewGino, ClientLang: "it", Text: "/chiusura ȺȺȺȺȺȺȺȺȺȺȺȺ domani per ferie"})
+	}()
+	cs, err := db.Closures(ctx, "officina-brianza", reviewDay(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 {
+		t.Errorf("got %d closures (reply %q), want tomorrow closed", len(cs), text(r))
+	}
+}
