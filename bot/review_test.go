@@ -242,3 +242,61 @@ func TestReviewClosureNoteDoesNotPanic(t *testing.T) {
 		t.Errorf("got %d closures (reply %q), want tomorrow closed", len(cs), text(r))
 	}
 }
+
+// TestReviewAddStaffWithoutName: /aggiungistaff takes the name as optional,
+// and without one the confirmation starts with an empty placeholder:
+// " (777) fa ora parte del personale".
+func TestReviewAddStaffWithoutName(t *testing.T) {
+	db, _, c := reviewBot(t)
+	r := c.say(reviewCarla, "it", "/aggiungistaff 777")
+	if roles, err := db.Roles(context.Background(), 777); err != nil || !roles.Staff {
+		t.Fatalf("777 is not staff (%v): got %q", err, text(r))
+	}
+	if got := strings.TrimSpace(text(r)); strings.HasPrefix(got, "(") {
+		t.Errorf("got %q, want the person named (or the sentence written without a name)", got)
+	}
+}
+
+// TestReviewUnsignTwice: the cancel button of a sign-up is in several
+// messages (the list, the reminder, a change notice); pressed again after
+// the sign-up is gone it says "✖ Annullate 0 iscrizioni." and edits the
+// message as if it had done something.
+func TestReviewUnsignTwice(t *testing.T) {
+	db, b, c := reviewBot(t)
+	ctx := context.Background()
+	e := reviewEvent(t, db, 10)
+	ss, err := db.SignUp(ctx, registry.SignupRequest{Key: "k", UserID: reviewAnna, EventID: e.ID, People: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsign := Incoming{UserID: reviewAnna, ClientLang: "it", Callback: data(kEvUnsign, idArg(ss[0].ID))}
+	if r := b.Handle(ctx, unsign); !strings.Contains(text(r), "Iscrizione annullata") {
+		t.Fatalf("first press: got %q", text(r))
+	}
+	if r := c.record(reviewAnna, b.Handle(ctx, unsign)); strings.Contains(text(r), "0 iscrizioni") {
+		t.Errorf("second press: got %q, want it told the sign-up was cancelled already", text(r))
+	}
+}
+
+// TestReviewEventLanguageForged: the form's language button carries any
+// slug; a forged "fr" is published, and every card then shows the message
+// id "language.fr" for its language.
+func TestReviewEventLanguageForged(t *testing.T) {
+	db, b, c := reviewBot(t)
+	ctx := context.Background()
+	c.say(reviewGino, "it", "nuovo evento: workshop sulla fatturazione elettronica, giovedì 10 dicembre dalle 18 alle 20, 20 posti, gratuito")
+	c.press(reviewGino, "it", "Una volta sola")
+	c.press(reviewGino, "it", "Nessuna sala")
+	c.record(reviewGino, b.Handle(ctx, Incoming{UserID: reviewGino, ClientLang: "it", Callback: data(kEvForm, evLang, "fr")}))
+	c.press(reviewGino, "it", "Salta")
+	r := c.press(reviewGino, "it", "Pubblica")
+	es, err := db.Events(ctx, registry.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Lang != "it" && e.Lang != "en" {
+			t.Errorf("published in %q (reply %q), want only a language the bot has words for", e.Lang, text(r))
+		}
+	}
+}
