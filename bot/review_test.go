@@ -300,3 +300,39 @@ func TestReviewEventLanguageForged(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewSuspendTwice: a second Suspend (a double press, or the command
+// typed again) changes nothing in the registry, but the space's providers
+// are told again that it was suspended.
+func TestReviewSuspendTwice(t *testing.T) {
+	db, _, c := reviewBot(t)
+	c.say(reviewGino, "it", "/start")
+	c.say(reviewCarla, "it", "/sospendi officina-brianza lavori")
+	c.say(reviewCarla, "it", "/sospendi officina-brianza lavori")
+	if sp, _ := db.Space(context.Background(), "officina-brianza"); sp.Status != registry.Suspended {
+		t.Fatalf("got %s, want suspended", sp.Status)
+	}
+	if got := c.sent[reviewGino]; len(got) != 1 {
+		t.Errorf("Gino was told %d times, want once: %+v", len(got), got)
+	}
+}
+
+// TestReviewSuspensionNoticeWords: the suspension's notice to the provider
+// and to the staff reuses the closure's count, "N prenotazioni di quei
+// giorni sono state annullate", also when there were none: a suspension has
+// no "those days", and "0 prenotazioni … le persone sono state avvisate"
+// tells of people who do not exist.
+func TestReviewSuspensionNoticeWords(t *testing.T) {
+	_, _, c := reviewBot(t)
+	c.say(reviewGino, "it", "/start")
+	r := c.say(reviewCarla, "it", "/sospendi officina-brianza lavori")
+	got := c.sent[reviewGino]
+	if len(got) != 1 {
+		t.Fatalf("Gino was told %+v, want one message", got)
+	}
+	for who, msg := range map[string]string{"the provider": got[0].Text, "the staff": text(r)} {
+		if strings.Contains(msg, "di quei giorni") || strings.Contains(msg, "0 prenotazioni") {
+			t.Errorf("%s was told %q", who, msg)
+		}
+	}
+}
