@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/comune-seregno/coworkbot/bot/intent"
@@ -181,11 +182,12 @@ func (b *Bot) newsService(s *session, args []string) error {
 
 // typedNewsComune takes the comune a subscriber wants to hear of.
 func (b *Bot) typedNewsComune(s *session, text string) (bool, error) {
-	s.st.Await = nil
-	comune := strings.TrimSpace(text)
-	if p, ok := b.places.Lookup(comune); ok {
-		comune = p.Comune
+	comune, ok := b.knownComune(s, strings.TrimSpace(text))
+	if !ok { // a typo would silently narrow to a comune that never comes
+		s.say(s.T("news.unknown_comune", "Text", strings.TrimSpace(text)))
+		return true, nil
 	}
+	s.st.Await = nil
 	sub, err := b.db.Subscription(s.ctx, s.user.ID)
 	if err != nil {
 		return true, err
@@ -197,6 +199,24 @@ func (b *Bot) typedNewsComune(s *session, text string) (bool, error) {
 	}
 	s.reply(b.newsPanel(s, sub, false))
 	return true, nil
+}
+
+// knownComune is the comune a name gives: a place of the gazetteer, or the
+// comune of a space of the list.
+func (b *Bot) knownComune(s *session, name string) (string, bool) {
+	if p, ok := b.places.Lookup(name); ok {
+		return p.Comune, true
+	}
+	spaces, err := b.db.Spaces(s.ctx, registry.Approved)
+	if err != nil {
+		return "", false
+	}
+	for _, sp := range spaces {
+		if intent.Normalize(sp.Comune) == intent.Normalize(name) {
+			return sp.Comune, true
+		}
+	}
+	return "", false
 }
 
 // announcing is an announcement being composed, as the conversation
@@ -217,7 +237,7 @@ func (b *Bot) announceCommand(s *session, args string) error {
 	if s.in.HTML != "" {
 		// The command's own words are not part of it: keep the formatting
 		// after them.
-		if i := strings.Index(s.in.HTML, " "); i > 0 {
+		if i := strings.IndexFunc(s.in.HTML, unicode.IsSpace); i > 0 {
 			html = strings.TrimSpace(s.in.HTML[i+1:])
 		}
 	}
@@ -358,15 +378,16 @@ func (b *Bot) annNarrow(s *session, args []string) error {
 }
 
 func (b *Bot) typedAnnComune(s *session, text string) (bool, error) {
+	comune, ok := b.knownComune(s, strings.TrimSpace(text))
+	if !ok {
+		s.say(s.T("news.unknown_comune", "Text", strings.TrimSpace(text)))
+		return true, nil
+	}
 	id := s.st.Await.ID
 	s.st.Await = nil
 	a, err := b.db.Announcement(s.ctx, id)
 	if err != nil {
 		return true, b.fail(s, err)
-	}
-	comune := strings.TrimSpace(text)
-	if p, ok := b.places.Lookup(comune); ok {
-		comune = p.Comune
 	}
 	n := registry.Narrowing{Comune: comune}
 	if _, err := b.db.EditDraft(s.ctx, registry.Person(s.user.ID), id, registry.Draft{Topic: a.Topic, Narrowing: n, Content: a.Content}); err != nil {

@@ -368,6 +368,42 @@ var (
 		"yes", "confirm", "go ahead", "book it", "sure", "yep", "si grazie", "yes please"}
 )
 
+// abandoning reports whether a message says to let the question go.
+func abandoning(text string) bool {
+	words := strings.Trim(intent.Normalize(text), " ")
+	for _, w := range []string{" per favore", " grazie", " please"} {
+		words = strings.TrimSuffix(words, w)
+	}
+	return slices.Contains(abandonWords, words)
+}
+
+// dropAnswer lets an open question go, with what was being written for it,
+// at "annulla" or "lascia stare".
+func (b *Bot) dropAnswer(s *session, k answerKind) {
+	s.st.Await = nil
+	switch k {
+	case answerEvent:
+		s.st.EventForm = nil
+		s.say(s.T("events.stopped"))
+	case answerApply:
+		s.st.Apply = nil
+		s.say(s.T("apply.stopped"))
+	case answerAnnounce, answerAnnComune:
+		if a := s.st.Announcing; a != nil && a.ID != 0 {
+			if err := b.db.DropDraft(s.ctx, registry.Person(s.user.ID), a.ID); err != nil && !errors.Is(err, registry.ErrNotFound) && !errors.Is(err, registry.ErrClosed) {
+				b.log.Error("drop an announcement's draft", "draft", a.ID, "err", err)
+			}
+		}
+		s.st.Announcing = nil
+		s.say(s.T("announce.dropped"))
+	case answerEventCancel:
+		s.st.Cancelling = nil
+		s.say(s.T("common.dropped"))
+	default:
+		s.say(s.T("common.dropped"))
+	}
+}
+
 // typedBooking listens to what is typed while a booking is in the making:
 // "annulla" drops it, "sì" confirms a complete one, a number or "2
 // scrivanie" says how many, and a day or a part of the day ("meglio

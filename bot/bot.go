@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/paulmach/orb"
 
@@ -122,6 +123,7 @@ type state struct {
 	Events      *eventSearch `json:"events,omitempty"`       // the last list of events, for paging
 	Signing     *signing     `json:"signing,omitempty"`      // a sign-up in the making
 	EventForm   *eventForm   `json:"event_form,omitempty"`   // an event being written
+	Cancelling  *cancelling  `json:"cancelling,omitempty"`   // an event about to be cancelled, with the reason
 	NewsOffered bool         `json:"news_offered,omitempty"` // /start has offered the announcements once
 	// LocationFor says that a shared location is awaited to run the last
 	// search around it.
@@ -233,7 +235,10 @@ func command(text string) (name, args string, ok bool) {
 	if !strings.HasPrefix(text, "/") {
 		return "", "", false
 	}
-	name, args, _ = strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	name, args = strings.TrimPrefix(text, "/"), ""
+	if i := strings.IndexFunc(name, unicode.IsSpace); i >= 0 { // "/annuncio" then the text on a new line
+		name, args = name[:i], name[i:]
+	}
 	name, _, _ = strings.Cut(name, "@")
 	return strings.ToLower(name), strings.TrimSpace(args), true
 }

@@ -388,6 +388,10 @@ func (b *Bot) evCancelSignup(s *session, args []string) error {
 	case err != nil:
 		return err
 	}
+	if len(cancelled) == 0 { // a second press, of this button or another of the same sign-up
+		s.resp.Notice = s.T("events.unsigned_already")
+		return nil
+	}
 	s.resp.Notice = s.T("cancel.done_notice")
 	s.reply(Reply{Text: s.l.N("events.unsigned", len(cancelled)), Edit: true})
 	s.resp.Others = append(s.resp.Others, b.eventOfferMessages(s, offers)...)
@@ -447,11 +451,22 @@ func (b *Bot) signupsReply(s *session, ss []registry.Signup) Reply {
 	var t strings.Builder
 	t.WriteString(s.l.N("events.my_header", len(ss)))
 	var cancels []Button
+	more := 0
+	if len(ss) > maxSignupsShown { // a year-long course is fifty meetings: the soonest are enough
+		ss, more = ss[:maxSignupsShown], len(ss)-maxSignupsShown
+	}
 	for i, sg := range ss {
 		e := sg.Event
 		sp, _ := b.db.Space(s.ctx, e.SpaceID)
 		fmt.Fprintf(&t, "\n\n%d. %s\n   %s", i+1, b.eventLine(s, &e, &sp), s.l.N("events.people", sg.People))
 		cancels = append(cancels, button(s.T("events.unsign", "Title", e.Title), kEvUnsign, idArg(sg.ID)))
 	}
+	if more > 0 {
+		t.WriteString("\n\n" + s.l.N("events.my_more", more))
+	}
 	return Reply{Text: t.String(), Buttons: chunk(cancels, 1)}
 }
+
+// maxSignupsShown is how many sign-ups /prenotazioni lists, so that the
+// message and its buttons stay within what Telegram takes.
+const maxSignupsShown = 10

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,7 +147,7 @@ func (b *Bot) askEventForm(s *session) error {
 	switch step := f.nextStep(); step {
 	case evSpace:
 		spaces := s.roles.Spaces
-		if len(spaces) == 1 {
+		if len(spaces) == 1 && !s.roles.Staff { // staff may publish in any space, the comune's own too
 			f.Space = spaces[0]
 			return b.askEventForm(s)
 		}
@@ -156,8 +157,8 @@ func (b *Bot) askEventForm(s *session) error {
 				choices = append(choices, button(sp.Name, kEvForm, evSpace, id))
 			}
 		}
-		if len(choices) == 0 { // staff with no space of their own: any space, by its id
-			return ask(s.T("events.ask_space_id"))
+		if s.roles.Staff { // any space, by its id, or one of their own
+			return ask(s.T("events.ask_space_id"), chunk(choices, 1)...)
 		}
 		return ask(s.T("events.ask_space"), chunk(choices, 1)...)
 	case evTitle:
@@ -268,6 +269,10 @@ func (b *Bot) evForm(s *session, args []string) error {
 	case evPrice:
 		f.Price, f.PriceSet = 0, true
 	case evLang:
+		if !slices.Contains(locales.Languages, val) {
+			s.resp.Notice = s.T("error.old_button")
+			return nil
+		}
 		f.Lang = val
 	case evDesc:
 		f.Desc, f.DescSet = "", true
@@ -457,8 +462,21 @@ func (b *Bot) evEdit(s *session, args []string) error {
 	switch args[1] {
 	case "cancel":
 		s.st.Await = &await{Kind: answerEventCancel, ID: e.ID, Space: e.SpaceID}
-		s.say(s.T("events.ask_cancel_reason", "Title", e.Title))
+		s.reply(Reply{Text: s.T("events.ask_cancel_reason", "Title", e.Title),
+			Buttons: [][]Button{{button(s.T("events.keep"), kEvEdit, idArg(e.ID), "keep")}}})
 		return nil
+	case "keep":
+		s.st.Cancelling = nil
+		s.reply(Reply{Text: s.T("events.kept", "Title", e.Title), Edit: true})
+		return nil
+	case "sure":
+		c := s.st.Cancelling
+		if c == nil || c.ID != e.ID {
+			s.resp.Notice = s.T("error.old_button")
+			return nil
+		}
+		s.st.Cancelling = nil
+		return b.cancelEvent(s, e.ID, c.Reason)
 	case "menu":
 		// The form, filled with the event as it is: each step can be typed
 		// again from the summary's buttons.
@@ -530,14 +548,42 @@ func (b *Bot) saveEventEdit(s *session, f *eventForm, dr registry.EventDraft) er
 	return nil
 }
 
-// typedEventCancel takes the reason and cancels the event: its sign-ups are
-// cancelled and their people told, with an apology.
+// cancelling is an event about to be cancelled: the reason is typed, the
+// provider has still to confirm.
+type cancelling struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// typedEventCancel takes the reason, and asks to confirm with the number of
+// people who will be told: a reason is words, and "no" is one too.
 func (b *Bot) typedEventCancel(s *session, text string) (bool, error) {
+	if longReason(s, text) {
+		return true, nil
+	}
 	id := s.st.Await.ID
 	s.st.Await = nil
-	c, err := b.db.CancelEvent(s.ctx, registry.Person(s.user.ID), id, false, strings.TrimSpace(text))
+	e, err := b.db.Event(s.ctx, id)
 	if err != nil {
 		return true, b.fail(s, err)
+	}
+	reason := strings.TrimSpace(text)
+	s.st.Cancelling = &cancelling{ID: id, Reason: reason}
+	people := s.T("events.sure_nobody")
+	if taken := e.Taken; taken > 0 {
+		people = s.l.N("events.sure_people", taken)
+	}
+	s.reply(Reply{Text: s.T("events.sure", "Title", e.Title, "When", dateName(s.l, e.Day), "Reason", reason, "People", people),
+		Buttons: [][]Button{{button(s.T("events.sure_yes"), kEvEdit, idArg(id), "sure"), button(s.T("events.keep"), kEvEdit, idArg(id), "keep")}}})
+	return true, nil
+}
+
+// cancelEvent cancels an event: its sign-ups are cancelled and their
+// people told, with an apology; whoever was waiting is told too.
+func (b *Bot) cancelEvent(s *session, id int64, reason string) error {
+	c, err := b.db.CancelEvent(s.ctx, registry.Person(s.user.ID), id, false, reason)
+	if err != nil {
+		return b.fail(s, err)
 	}
 	if n := len(c.Signups); n > 0 {
 		s.say(s.l.N("events.cancelled_done", n))
@@ -554,10 +600,10 @@ func (b *Bot) typedEventCancel(s *session, text string) (bool, error) {
 	for _, w := range c.Waiting {
 		w := w
 		b.tellAll(s, []int64{w.UserID}, func(o *session) Reply {
-			return Reply{Text: o.T("events.cancelled_notice", "Title", w.Event.Title, "When", dateName(o.l, w.Event.Day), "Reason", orDefault(w.Event.CancelReason, o.T("apply.no_reason")))}
+			return Reply{Text: o.T("events.cancelled_waiting", "Title", w.Event.Title, "When", dateName(o.l, w.Event.Day), "Reason", orDefault(w.Event.CancelReason, o.T("apply.no_reason")))}
 		})
 	}
-	return true, nil
+	return nil
 }
 
 // eventAgendaText adds a space's events with their sign-ups to /agenda.

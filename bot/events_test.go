@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/comune-seregno/coworkbot/registry"
 )
@@ -161,6 +162,10 @@ func TestEventsEndToEnd(t *testing.T) {
 	c.press(gino, "it", "1 · Workshop")
 	c.press(gino, "it", "Annulla l'evento")
 	r = c.say(gino, "it", "il relatore è malato")
+	if !strings.Contains(text(r), "2 posti sono già presi") || len(c.sent[anna]) != 0 {
+		t.Fatalf("got %q, want to be asked to confirm, with the places taken", text(r))
+	}
+	r = c.press(gino, "it", "Sì, annulla l'evento")
 	if !strings.Contains(text(r), "Evento annullato") {
 		t.Fatalf("got %q, want the event cancelled", text(r))
 	}
@@ -302,5 +307,41 @@ func TestPublishingDialogue(t *testing.T) {
 	}
 	if e, _ := db.Event(ctx, first.ID); e.Status != registry.EventPublished {
 		t.Errorf("got %v, want it still published", e.Status)
+	}
+}
+
+// TestManySignupsFitOneMessage: a whole course of twelve meetings in
+// /prenotazioni lists the soonest ten, each with its cancel button, and
+// says how many more follow; the strict fake's limits are checked too.
+func TestManySignupsFitOneMessage(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Corso di Excel, dal primo foglio alle tabelle pivot",
+		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 14 * 60, To: 16 * 60, Meetings: 12, Seats: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SignUp(ctx, registry.SignupRequest{Key: "k", UserID: 300, EventID: es[0].ID, People: 1, Series: true}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Handle(ctx, Incoming{UserID: 300, ClientLang: "it", Text: "/prenotazioni"})
+	var list *Reply
+	for i := range r.Replies {
+		if strings.Contains(r.Replies[i].Text, "Le tue iscrizioni: 12 eventi") {
+			list = &r.Replies[i]
+		}
+	}
+	if list == nil {
+		t.Fatalf("got %q, want the twelve sign-ups", text(r))
+	}
+	if n := len(list.Buttons); n != 10 || !strings.Contains(list.Text, "…e altre 2 iscrizioni più avanti.") {
+		t.Errorf("got %d buttons and %q, want the soonest ten and 2 more", n, list.Text)
+	}
+	if n := len(utf16.Encode([]rune(list.Text))); n > 4096 {
+		t.Errorf("the list is %d UTF-16 units long, more than Telegram's 4096", n)
 	}
 }

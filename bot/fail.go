@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
@@ -65,6 +66,18 @@ func (b *Bot) fail(s *session, err error) error {
 	}
 	s.say(text)
 	return nil
+}
+
+// longReason tells a person that the reason they typed is longer than the
+// registry keeps, leaving the question open to type it again: true when it
+// was.
+func longReason(s *session, reason string) bool {
+	n := utf8.RuneCountInString(strings.TrimSpace(reason))
+	if n <= registry.MaxReason {
+		return false
+	}
+	s.say(s.T("error.reason_too_long", "Max", registry.MaxReason, "N", n))
+	return true
 }
 
 // problemsText lists what is wrong with a space's fields, as a provider or

@@ -68,11 +68,11 @@ func (b *Bot) tellCancelled(s *session, sp *registry.Space, bks []registry.Booki
 			if why == "closure" {
 				key = "notify.cancelled_by_closure"
 			}
-			why := ""
+			because := ""
 			if note != "" {
-				why = " (" + note + ")"
+				because = " (" + note + ")"
 			}
-			text := o.T(key, "Name", sp.Name, "What", locales.HTML(b.bookingText(o, sp, bk)), "Code", bk.Code, "Why", why)
+			text := o.T(key, "Name", sp.Name, "What", locales.HTML(b.bookingText(o, sp, bk)), "Code", bk.Code, "Why", because)
 			var ways []Button
 			if why == "closure" {
 				ways = append(ways, button(o.T("notify.another_day"), kBook, sp.ID))

@@ -654,6 +654,9 @@ func (b *Bot) typedClosure(s *session, text string) (bool, error) {
 	if _, _, ok := b.closureDays(s, text); !ok {
 		return false, nil
 	}
+	if longReason(s, closureNote(text)) {
+		return true, nil
+	}
 	return true, b.addClosure(s, s.st.Await.Space, text)
 }
 
@@ -704,10 +707,14 @@ func (b *Bot) closureDays(s *session, text string) (time.Time, time.Time, bool) 
 
 // closureNote is the reason after "per" or "for" ("per ferie" → "ferie").
 func closureNote(text string) string {
-	low := strings.ToLower(text)
 	for _, w := range []string{" per ", " for ", " causa ", " because of "} {
-		if i := strings.LastIndex(low, w); i >= 0 {
-			return strings.Trim(strings.TrimSpace(text[i+len(w):]), ".!")
+		// The words are ASCII: compare them byte for byte with the text
+		// itself, not with a lower-case copy, whose letters may be longer
+		// or shorter than the text's.
+		for i := len(text) - len(w); i >= 0; i-- {
+			if strings.EqualFold(text[i:i+len(w)], w) {
+				return strings.Trim(strings.TrimSpace(text[i+len(w):]), ".!")
+			}
 		}
 	}
 	return ""

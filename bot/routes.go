@@ -394,6 +394,10 @@ func (b *Bot) route(s *session) error {
 		if !s.may(r.who, space) {
 			return b.refuseRole(s, r.who)
 		}
+		// A question still open is dropped: a handler that asks one sets
+		// it again, so that a later message is never taken for the answer
+		// to something the person has moved on from.
+		s.st.Await = nil
 		return r.h(b, s, args)
 	case in.Location != nil:
 		if a := s.st.Await; a != nil {
@@ -410,6 +414,7 @@ func (b *Bot) route(s *session) error {
 				if !s.may(c.who, "") {
 					return b.refuseRole(s, c.who)
 				}
+				s.st.Await = nil // as for a button
 				return c.h(b, s, args)
 			}
 		}
@@ -417,6 +422,10 @@ func (b *Bot) route(s *session) error {
 		return b.help(s, "")
 	}
 	if a := s.st.Await; a != nil {
+		if a.Kind != answerBooking && abandoning(text) { // the booking flow has its own
+			b.dropAnswer(s, a.Kind)
+			return nil
+		}
 		if r, ok := answers[a.Kind]; ok && s.may(r.who, a.Space) {
 			done, err := r.h(b, s, text)
 			if done || err != nil {

@@ -286,7 +286,11 @@ func (b *Bot) addStaffCommand(s *session, args string) error {
 	if err := b.db.AddStaff(s.ctx, registry.Person(s.user.ID), id, strings.TrimSpace(name)); err != nil {
 		return b.fail(s, err)
 	}
-	s.say(s.T("staff.person_added", "ID", id, "Name", strings.TrimSpace(name)))
+	if name = strings.TrimSpace(name); name == "" {
+		s.say(s.T("staff.person_added_id", "ID", id))
+	} else {
+		s.say(s.T("staff.person_added", "ID", id, "Name", name))
+	}
 	return nil
 }
 
@@ -325,6 +329,9 @@ func (b *Bot) appRejectButton(s *session, args []string) error {
 }
 
 func (b *Bot) typedRejectApplication(s *session, text string) (bool, error) {
+	if longReason(s, text) {
+		return true, nil
+	}
 	id := s.st.Await.ID
 	s.st.Await = nil
 	return true, b.decideApplication(s, id, false, strings.TrimSpace(text))
@@ -394,6 +401,9 @@ func (b *Bot) changeRejectButton(s *session, args []string) error {
 }
 
 func (b *Bot) typedRejectChange(s *session, text string) (bool, error) {
+	if longReason(s, text) {
+		return true, nil
+	}
 	id := s.st.Await.ID
 	s.st.Await = nil
 	return true, b.decideChange(s, id, false, strings.TrimSpace(text))
@@ -433,6 +443,9 @@ func (b *Bot) suspendButton(s *session, args []string) error {
 }
 
 func (b *Bot) typedSuspend(s *session, text string) (bool, error) {
+	if longReason(s, text) {
+		return true, nil
+	}
 	space := s.st.Await.Space
 	s.st.Await = nil
 	return true, b.suspend(s, space, strings.TrimSpace(text))
@@ -451,7 +464,7 @@ func (b *Bot) suspendCommand(s *session, args string) error {
 // suspend takes a space out of the list: its upcoming bookings are
 // cancelled, their people and the space's providers told.
 func (b *Bot) suspend(s *session, id, reason string) error {
-	cancelled, err := b.db.Suspend(s.ctx, registry.Person(s.user.ID), id, reason)
+	sus, err := b.db.Suspend(s.ctx, registry.Person(s.user.ID), id, reason)
 	if err != nil {
 		return b.fail(s, err)
 	}
@@ -459,8 +472,18 @@ func (b *Bot) suspend(s *session, id, reason string) error {
 	if err != nil {
 		return err
 	}
-	s.say(s.T("staff.suspended", "Name", sp.Name) + "\n" + s.l.N("closures.cancelled", len(cancelled)))
-	b.tellCancelled(s, &sp, cancelled, "suspension", reason)
+	if !sus.Changed {
+		s.say(s.T("staff.already_suspended", "Name", sp.Name))
+		return nil
+	}
+	s.say(s.T("staff.suspended", "Name", sp.Name) + suspensionCounts(s, sus))
+	b.tellCancelled(s, &sp, sus.Bookings, "suspension", reason)
+	for _, sg := range sus.Signups {
+		sg := sg
+		b.tellAll(s, []int64{sg.UserID}, func(o *session) Reply {
+			return Reply{Text: o.T("events.suspended_notice", "Name", sp.Name, "Title", sg.Event.Title, "When", dateName(o.l, sg.Event.Day))}
+		})
+	}
 	ps, err := b.db.Providers(s.ctx, id)
 	if err != nil {
 		return err
@@ -469,11 +492,23 @@ func (b *Bot) suspend(s *session, id, reason string) error {
 	for _, p := range ps {
 		ids = append(ids, p.UserID)
 	}
-	n := len(cancelled)
 	b.tellAll(s, ids, func(o *session) Reply {
-		return Reply{Text: o.T("mine.suspended", "Name", sp.Name, "Reason", orDefault(reason, o.T("apply.no_reason"))) + "\n" + o.l.N("closures.cancelled", n)}
+		return Reply{Text: o.T("mine.suspended", "Name", sp.Name, "Reason", orDefault(reason, o.T("apply.no_reason"))) + suspensionCounts(o, sus)}
 	})
 	return nil
+}
+
+// suspensionCounts says how many bookings and sign-ups a suspension
+// cancelled, on lines of their own; nothing when it cancelled none.
+func suspensionCounts(s *session, sus registry.Suspension) string {
+	var t string
+	if n := len(sus.Bookings); n > 0 {
+		t += "\n" + s.l.N("staff.suspension_bookings", n)
+	}
+	if n := len(sus.Signups); n > 0 {
+		t += "\n" + s.l.N("staff.suspension_signups", n)
+	}
+	return t
 }
 
 func (b *Bot) reinstateButton(s *session, args []string) error { return b.reinstate(s, args[0]) }

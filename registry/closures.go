@@ -29,6 +29,9 @@ func (d *DB) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, []Boo
 	if last < dayKey(d.now()) {
 		return Closure{}, nil, fmt.Errorf("closure %s to %s is over: %w", first, last, ErrInvalid)
 	}
+	if err := checkReason(c.Note); err != nil {
+		return Closure{}, nil, err
+	}
 	var cancelled []Booking
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getSpace(ctx, tx, c.SpaceID); err != nil {

@@ -477,6 +477,14 @@ func (d *DB) EditEvent(ctx context.Context, a Actor, id int64, following bool, f
 				nt.Seats, nt.PriceCents, searchText(nt.Title, nt.Description), bump, now.Unix(), t.ID); err != nil {
 				return err
 			}
+			if containsAny(fields, EventFieldTime) {
+				// A reminder already sent was for the old time: the new
+				// one is reminded in its turn.
+				if _, err := tx.ExecContext(ctx, `UPDATE signups SET reminded_at = NULL
+					WHERE event_id = ? AND status = 'confirmed'`, t.ID); err != nil {
+					return err
+				}
+			}
 			before = append(before, t)
 			now2, err := d.eventWhere(ctx, tx, now, `e.id = ?`, t.ID)
 			if err != nil {
@@ -618,6 +626,9 @@ func (d *DB) CancelEvent(ctx context.Context, a Actor, id int64, following bool,
 	now := d.now()
 	reason = strings.TrimSpace(reason)
 	var out EventCancellation
+	if err := checkReason(reason); err != nil {
+		return out, err
+	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		out = EventCancellation{}
 		e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, id)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -436,5 +437,41 @@ func checkSignups(t *testing.T, d *DB) {
 	if n := countRows(t, d, `SELECT count(*) FROM (SELECT event_id, user_id FROM signups WHERE status = 'confirmed'
 		GROUP BY event_id, user_id HAVING count(*) > 1)`); n != 0 {
 		t.Errorf("got %d people with two places at one meeting, want none", n)
+	}
+}
+
+// TestSuspensionCancelsSignups: suspending a space cancels the sign-ups for
+// its coming events, like its bookings, and closes their waiting lists;
+// suspending it again cancels nothing and says nothing changed.
+func TestSuspensionCancelsSignups(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	e := smallEvent(t, d, 1)
+	mine := mustSignUp(t, d, signup(citizen, e.ID, 1))[0]
+	if _, err := d.JoinEventWaitlist(ctx, other, e.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	sus, err := d.Suspend(ctx, Person(clerk), "officina-brianza", "verifiche")
+	if err != nil || !sus.Changed || len(sus.Signups) != 1 || sus.Signups[0].ID != mine.ID || sus.Signups[0].Event.Title != e.Title {
+		t.Fatalf("suspend: %+v, %v, want the sign-up cancelled", sus, err)
+	}
+	if got, _ := d.SignupByID(ctx, mine.ID); got.Status != Cancelled || got.CancelledBy != cancelledBySuspension {
+		t.Errorf("got %+v, want it cancelled by the suspension", got)
+	}
+	if w, _ := d.EventWaitlist(ctx, other); len(w) != 0 {
+		t.Errorf("got %+v, want the waiting list closed", w)
+	}
+	if ev := mustEvent(t, d, e.ID); ev.Status != EventPublished || ev.Taken != 0 {
+		t.Errorf("got %+v, want the event kept, with nobody signed up", ev)
+	}
+	if again, err := d.Suspend(ctx, Person(clerk), "officina-brianza", ""); err != nil || again.Changed || len(again.Signups) != 0 {
+		t.Errorf("suspending again: %+v, %v, want nothing done", again, err)
+	}
+	long := strings.Repeat("a", MaxReason+1)
+	if _, err := d.Suspend(ctx, Person(clerk), "il-cortile", long); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a reason of %d characters: got %v, want ErrInvalid", MaxReason+1, err)
+	}
+	if sp, _ := d.Space(ctx, "il-cortile"); sp.Status != Approved {
+		t.Errorf("refused, yet il-cortile is %s", sp.Status)
 	}
 }

@@ -49,7 +49,23 @@ const (
 	MaxRoomID = 32
 	// MaxRoomName is the longest room name.
 	MaxRoomName = 60
+	// MaxReason is the longest reason or note given with a decision (a
+	// rejection, a suspension, a closure, a cancelled event): it is quoted
+	// in the messages to the people it concerns, which must fit Telegram's
+	// 4,096 characters.
+	MaxReason = 500
 )
+
+// FieldReason is the field of a reason's Problem.
+const FieldReason = "reason"
+
+// checkReason refuses a reason longer than MaxReason, as Problems.
+func checkReason(reason string) error {
+	if utf8.RuneCountInString(reason) > MaxReason {
+		return Problems{{Field: FieldReason, Code: ProbTooLong, Value: strconv.Itoa(MaxReason)}}
+	}
+	return nil
+}
 
 // Problem codes for limits and for the text of a file.
 const (

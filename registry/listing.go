@@ -199,6 +199,9 @@ func (d *DB) Change(ctx context.Context, id int64) (Change, error) {
 // already decided gives ErrClosed.
 func (d *DB) ReviewChange(ctx context.Context, a Actor, id int64, approve bool, reason string) (Change, error) {
 	var c Change
+	if err := checkReason(reason); err != nil {
+		return c, err
+	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		role, err := mustBeStaff(ctx, tx, a)
 		if err != nil {
@@ -416,6 +419,9 @@ func (d *DB) PendingApplicationFor(ctx context.Context, spaceID string) (Applica
 // ErrClosed.
 func (d *DB) ReviewApplication(ctx context.Context, a Actor, id int64, approve bool, reason string) (Application, error) {
 	var app Application
+	if err := checkReason(reason); err != nil {
+		return app, err
+	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		role, err := mustBeStaff(ctx, tx, a)
 		if err != nil {
@@ -455,28 +461,100 @@ func (d *DB) ReviewApplication(ctx context.Context, a Actor, id int64, approve b
 	return app, err
 }
 
-// Suspend takes a space out of citizens' searches at once, for the staff:
-// its upcoming bookings are cancelled, its waiting lists and open offers
-// closed. It returns the bookings cancelled, for the chat to tell their
-// people (and the provider). Suspending twice cancels nothing more.
-func (d *DB) Suspend(ctx context.Context, a Actor, spaceID, reason string) ([]Booking, error) {
-	var cancelled []Booking
+// Suspension is what suspending a space did, for the chat to tell the
+// people it concerns.
+type Suspension struct {
+	// Changed is false when the space was suspended already: then nothing
+	// was done, and nobody needs telling again.
+	Changed  bool
+	Bookings []Booking // its upcoming bookings, cancelled
+	Signups  []Signup  // the sign-ups for its coming events, cancelled
+}
+
+// Suspend takes a space out of citizens' searches at once, for the staff,
+// in one transaction: its upcoming bookings and the sign-ups for its coming
+// events are cancelled, its waiting lists and open offers closed (its
+// events stay as they are, hidden until it is reinstated). Suspending twice
+// changes nothing the second time.
+func (d *DB) Suspend(ctx context.Context, a Actor, spaceID, reason string) (Suspension, error) {
+	var out Suspension
+	if err := checkReason(reason); err != nil {
+		return out, err
+	}
+	now := d.now()
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		out = Suspension{}
 		role, err := mustBeStaff(ctx, tx, a)
 		if err != nil {
+			return err
+		}
+		var old Status
+		err = tx.QueryRowContext(ctx, `SELECT status FROM spaces WHERE id = ?`, spaceID).Scan(&old)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("space %s: %w", spaceID, ErrNotFound)
+		case err != nil || old == Suspended:
 			return err
 		}
 		if err := d.setStatus(ctx, tx, a, role, spaceID, Suspended, reason); err != nil {
 			return err
 		}
-		cancelled, err = d.cancelWhere(ctx, tx, cancelledBySuspension, `space_id = ?`, spaceID)
+		out.Changed = true
+		if out.Bookings, err = d.cancelWhere(ctx, tx, cancelledBySuspension, `space_id = ?`, spaceID); err != nil {
+			return err
+		}
+		out.Signups, err = d.cancelSpaceSignups(ctx, tx, now, spaceID, cancelledBySuspension)
 		return err
 	})
-	return cancelled, err
+	return out, err
+}
+
+// cancelSpaceSignups cancels the confirmed sign-ups for a space's coming
+// events, and closes their waiting lists, in tx; by says why.
+func (d *DB) cancelSpaceSignups(ctx context.Context, tx *sql.Tx, now time.Time, spaceID, by string) ([]Signup, error) {
+	const coming = `e.space_id = ? AND e.status = 'published' AND (e.day > ? OR (e.day = ? AND e.start_min > ?))`
+	today, minute := dayKey(now), minuteOf(now)
+	sg, err := d.signupsWhere(ctx, tx, now, `s.status = 'confirmed' AND `+coming+` ORDER BY s.id`, spaceID, today, today, minute)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sg {
+		if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? WHERE id = ?`,
+			now.Unix(), by, sg[i].ID); err != nil {
+			return nil, err
+		}
+		sg[i].Status, sg[i].Cancelled, sg[i].CancelledBy = Cancelled, now.Truncate(time.Second), by
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT e.id FROM events e WHERE `+coming, spaceID, today, today, minute)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, err := d.closeEventLine(ctx, tx, now, id); err != nil {
+			return nil, err
+		}
+	}
+	return sg, nil
 }
 
 // Reinstate brings a suspended space back into the list, for the staff.
 func (d *DB) Reinstate(ctx context.Context, a Actor, spaceID, note string) error {
+	if err := checkReason(note); err != nil {
+		return err
+	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		role, err := mustBeStaff(ctx, tx, a)
 		if err != nil {

@@ -280,9 +280,9 @@ func TestSuspendAndReinstate(t *testing.T) {
 	if _, err := d.Suspend(ctx, Person(other), "il-cortile", ""); !errors.Is(err, ErrForbidden) {
 		t.Errorf("a provider suspending: got %v, want ErrForbidden", err)
 	}
-	cancelled, err := d.Suspend(ctx, Person(clerk), "il-cortile", "verifiche")
-	if err != nil || len(cancelled) != 1 || cancelled[0].Code != bk.Code {
-		t.Fatalf("suspend: %+v, %v, want the booking cancelled", cancelled, err)
+	sus, err := d.Suspend(ctx, Person(clerk), "il-cortile", "verifiche")
+	if err != nil || !sus.Changed || len(sus.Bookings) != 1 || sus.Bookings[0].Code != bk.Code {
+		t.Fatalf("suspend: %+v, %v, want the booking cancelled", sus, err)
 	}
 	found, _ := d.Search(ctx, Query{Limit: 50})
 	if slices.Contains(ids(found), "il-cortile") {
@@ -291,8 +291,8 @@ func TestSuspendAndReinstate(t *testing.T) {
 	if _, err := d.Book(ctx, desks(citizen, "il-cortile", fri4, Afternoon, 1)); !errors.Is(err, ErrForbidden) {
 		t.Errorf("booking a suspended space: got %v, want refused", err)
 	}
-	if again, err := d.Suspend(ctx, Person(clerk), "il-cortile", ""); err != nil || len(again) != 0 {
-		t.Errorf("suspending twice: %+v, %v", again, err)
+	if again, err := d.Suspend(ctx, Person(clerk), "il-cortile", ""); err != nil || again.Changed || len(again.Bookings) != 0 {
+		t.Errorf("suspending twice: %+v, %v, want nothing done", again, err)
 	}
 	if err := d.Reinstate(ctx, Person(clerk), "il-cortile", ""); err != nil {
 		t.Fatal(err)
