@@ -58,6 +58,9 @@ var commands = []commandRoute{
 	{"aiuto", "help", (*Bot).help, anyone, true},
 	{"annulla", "cancel", (*Bot).cancelCommand, anyone, false},
 	{"candidatura", "apply", (*Bot).applyCommand, anyone, true},
+	{"privacy", "privacy", (*Bot).privacy, anyone, true},
+	{"imieidati", "mydata", (*Bot).myData, anyone, false},
+	{"cancellami", "deleteme", (*Bot).deleteMe, anyone, false},
 
 	// Providers of a space.
 	{"miospazio", "myspace", (*Bot).mySpace, provider, true},
@@ -103,6 +106,8 @@ const (
 	kOfferTake    kind = "wa"   // take a place offered
 	kOfferPass    kind = "wd"   // pass it on
 	kNoop         kind = "n"    // a label that does nothing (a closed day)
+	kPrivacy      kind = "pv"   // the privacy notice's buttons: data, erase; keep answers the erasure's question no
+	kErase        kind = "pe"   // erase me: yes, to the question asked at the given instant (Unix seconds)
 
 	kApplyStep    kind = "ap" // the application form: skip, next, send, stop
 	kApplyService kind = "as" // … a service toggles
@@ -182,6 +187,8 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kOfferTake:    on((*Bot).offerTake, aInt),
 		kOfferPass:    on((*Bot).offerPass, aInt),
 		kNoop:         on((*Bot).noop),
+		kPrivacy:      on((*Bot).privacyButton, aWord),
+		kErase:        on((*Bot).eraseButton, aInt),
 
 		kApplyStep:    on((*Bot).applyStep, aWord),
 		kApplyService: on((*Bot).applyService, aService),
@@ -236,6 +243,9 @@ var intents = map[intent.Intent]intentRoute{
 	intent.Has:         {(*Bot).has, anyone},
 	intent.IsOpen:      {(*Bot).isOpen, anyone},
 	intent.Apply:       {(*Bot).applyFromText, anyone},
+	intent.Privacy:     {(*Bot).privacyFromText, anyone},
+	intent.MyData:      {(*Bot).myDataFromText, anyone},
+	intent.DeleteMe:    {(*Bot).deleteMeFromText, anyone},
 	// A provider closing their space; to anyone else "chiuso domani?" is a
 	// question about a space (closureFromText tells them apart).
 	intent.Closure: {(*Bot).closureFromText, anyone},

@@ -220,9 +220,13 @@ var Erased = Person(0)
 // table (every table that can name a person, even when it holds nothing
 // of theirs), as the person gets it from /imieidati.
 type PersonalData struct {
-	UserID   int64       `json:"telegram_id"`
-	Exported time.Time   `json:"exported_at"`
-	Tables   []TableRows `json:"tables"`
+	UserID   int64     `json:"telegram_id"`
+	Exported time.Time `json:"exported_at"`
+	// Note says what the document is, in the person's language: the chat
+	// writes it (the registry knows no languages), as it may rewrite each
+	// table's About.
+	Note   string      `json:"note,omitempty"`
+	Tables []TableRows `json:"tables"`
 }
 
 // TableRows are a person's rows of one table: each row maps every column
