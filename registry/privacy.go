@@ -45,12 +45,16 @@ const (
 	// the person's names wherever they stand as words, in the rows that
 	// name the person.
 	FreeText
-	// JSON: JSON that may hold user ids (under keys ending in "user_id")
-	// and names. Erasure turns the person's ids into 0 and blanks the
-	// values that are one of their names, in the rows that name the
-	// person; other words stay (a space called "Studio Rossi" keeps its
-	// name: it is the listing, public).
+	// JSON: JSON about the row's matter, holding no user id (the
+	// conversation's state, a proposed listing). The export shows it as
+	// JSON; erasure blanks the values that are one of the person's names,
+	// in the rows that name them; other words stay (a space called
+	// "Studio Rossi" keeps its name: it is the listing, public).
 	JSON
+	// JSONWithIDs: JSON that may also hold user ids, under keys ending in
+	// "user_id" (the audit log's before and after): a person's rows are
+	// found by them too, and erasure turns their ids into 0.
+	JSONWithIDs
 	// Key: text that embeds the user id (a booking's idempotency key,
 	// "confirm:<user id>:…"). Erasure replaces it with "anon:<row id>".
 	Key
@@ -123,7 +127,7 @@ var Tables = []Table{
 		Rows: `(action LIKE 'application.%' OR action LIKE 'change.%') AND space_id IN
 			(SELECT space_id FROM applications WHERE user_id = ?1 UNION SELECT space_id FROM changes WHERE user_id = ?1)`,
 		Columns: map[string]Holds{"id": Nobody, "at": About, "actor": UserID, "role": About, "action": About, "space_id": Nobody,
-			"before": JSON, "after": JSON, "note": FreeText}},
+			"before": JSONWithIDs, "after": JSONWithIDs, "note": FreeText}},
 	{Name: "invitations", About: "invitations to run a space that you made or accepted", Owner: "used_by", Fate: Keep,
 		Columns: map[string]Holds{"token_hash": Nobody, "space_id": Nobody, "created_by": UserID, "created_at": Nobody,
 			"expires_at": Nobody, "used_by": UserID, "used_at": About}},
@@ -177,7 +181,7 @@ func (t Table) selector() string {
 	for _, c := range t.columns(UserID, UserIDNull) {
 		or = append(or, quoteID(c)+` = ?1`)
 	}
-	for _, c := range t.columns(JSON) {
+	for _, c := range t.columns(JSONWithIDs) {
 		or = append(or, jsonHoldsID(quoteID(c)))
 	}
 	if t.Rows != "" {
@@ -196,9 +200,11 @@ func (t Table) owned() string {
 
 // jsonHoldsID is the SQL condition that a JSON column holds the user id ?1
 // under a key ending in "user_id".
+// The text search comes first: it spares parsing the JSON of nearly every
+// row.
 func jsonHoldsID(col string) string {
-	return `EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(` + col + `) THEN ` + col + ` ELSE 'null' END)
-		WHERE type = 'integer' AND atom = ?1 AND key LIKE '%user_id')`
+	return `(instr(` + col + `, CAST(?1 AS TEXT)) > 0 AND EXISTS (SELECT 1 FROM json_tree(CASE WHEN json_valid(` + col + `) THEN ` + col + ` ELSE 'null' END)
+		WHERE type = 'integer' AND atom = ?1 AND key LIKE '%user_id'))`
 }
 
 func quoteID(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
@@ -320,7 +326,7 @@ func exportValue(t Table, col string, v any, userID int64, owner bool) any {
 		if !owner {
 			return nil // someone else's name
 		}
-	case JSON:
+	case JSON, JSONWithIDs:
 		if s, ok := v.(string); ok && s != "" && json.Valid([]byte(s)) {
 			return json.RawMessage(othersOut(s, userID))
 		}

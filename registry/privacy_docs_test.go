@@ -16,7 +16,7 @@ func TestPrivacyDocsListEveryPersonalColumn(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, decl := range Tables {
-			for _, c := range decl.columns(About, UserID, UserIDNull, Name, FreeText, JSON, Key) {
+			for _, c := range decl.columns(About, UserID, UserIDNull, Name, FreeText, JSON, JSONWithIDs, Key) {
 				if !strings.Contains(string(src), "`"+decl.Name+"."+c+"`") {
 					t.Errorf("%s does not list `%s.%s`", doc, decl.Name, c)
 				}

@@ -256,7 +256,7 @@ func eraseIn(ctx context.Context, tx *sql.Tx, t Table, p *erased) error {
 		return nil
 	}
 	table := quoteID(t.Name)
-	if texts := t.columns(Name, FreeText, JSON); len(texts) > 0 {
+	if texts := t.columns(Name, FreeText, JSON, JSONWithIDs); len(texts) > 0 {
 		if err := redactRows(ctx, tx, t, texts, p); err != nil {
 			return err
 		}
@@ -326,7 +326,7 @@ func redactRows(ctx context.Context, tx *sql.Tx, t Table, cols []string, p *eras
 				}
 			case FreeText:
 				now = redactNames(vals[i].String, p.names)
-			case JSON:
+			case JSON, JSONWithIDs:
 				now = redactJSON(vals[i].String, p)
 			}
 			if now != vals[i].String {
