@@ -440,19 +440,19 @@ func (d *DB) Traces(ctx context.Context, userID int64, names ...string) ([]Trace
 					rows.Close()
 					return nil, err
 				}
-				hit := false
+				var hit bool
 				var text string
 				switch x := v.(type) {
 				case int64:
 					hit, text = x == userID, strconv.FormatInt(x, 10)
 				case float64:
-					hit, text = x == float64(userID), strconv.FormatFloat(x, 'g', -1, 64)
-				case []byte:
-					text = string(x)
-				case string:
-					text = x
-				}
-				if _, isNum := v.(int64); !isNum && v != nil {
+					hit, text = x == float64(userID), strconv.FormatFloat(x, 'f', -1, 64)
+				case []byte, string:
+					if b, ok := x.([]byte); ok {
+						text = string(b)
+					} else {
+						text = x.(string)
+					}
 					low := strings.ToLower(text)
 					hit = strings.Contains(text, idText) || slices.ContainsFunc(lowered, func(n string) bool { return strings.Contains(low, n) })
 				}
