@@ -151,10 +151,9 @@ func (b *Bot) reminders(s *session, args string) error {
 // Tick does what the bot does by itself, at most once a minute: evening
 // reminders of tomorrow's bookings, the purge of what is kept too long
 // (privacy.go), and waitlist offers that expired and move on to the next
-// in line. deliver sends one message; a reminder is
-// marked sent only once delivered, so a failed one is tried again at the
-// next tick. (An offer is stored whatever happens: it also shows in the
-// person's /prenotazioni.)
+// in line. deliver sends one message; a reminder is marked sent only once
+// delivered, so a failed one is tried again at the next tick. (An offer is
+// stored whatever happens: it also shows in the person's /prenotazioni.)
 func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) error) error {
 	now := b.now().In(registry.Rome)
 	due, err := b.db.DueReminders(ctx, now)
@@ -186,7 +185,7 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 		return err
 	}
 	if err := b.purge(ctx); err != nil {
-		return err
+		b.log.Error("purge, trying again at the next tick", "err", err) // the offers still go
 	}
 	offers, err := b.db.ExpireOffers(ctx)
 	if err != nil {
