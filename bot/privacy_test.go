@@ -10,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/comune-seregno/coworkbot/bot/telegramtest"
 	"github.com/comune-seregno/coworkbot/locales"
@@ -60,7 +63,7 @@ func TestPrivacyNotice(t *testing.T) {
 		}
 	}
 	// Unconfigured, the notice says where the contacts are.
-	plain, err := New(Config{DB: db, Log: quiet, Retention: registry.Retention{Location: 2 * 3600e9, BookingMonths: 6}})
+	plain, err := New(Config{DB: db, Log: quiet, Retention: registry.Retention{Location: 2 * time.Hour, BookingMonths: 6}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +210,7 @@ func TestEraseAsksFirst(t *testing.T) {
 	if out = c.say(t, 1, "it", "/cancellami\n#2"); !strings.Contains(out, "non ho cancellato nulla") {
 		t.Errorf("got %q, want nothing erased", out)
 	}
-	old := c.db.Now().Add(-eraseAskFor - 60e9).Unix()
+	old := c.db.Now().Add(-eraseAskFor - time.Minute).Unix()
 	resp := c.bot.Handle(ctx, Incoming{UserID: 1, Callback: data(kErase, itoa(old))})
 	if got := all(resp); !strings.Contains(got, "Questa domanda è di un po' di tempo fa") {
 		t.Errorf("an old yes: got %q, want the question asked again", got)
@@ -356,5 +359,40 @@ func TestNoTextInTheLog(t *testing.T) {
 		if warned := strings.Contains(logs.String(), "personal data goes into the log"); warned != on {
 			t.Errorf("LogText %v: got the warning %v", on, warned)
 		}
+	}
+}
+
+// TestTickPurges: the ticker forgets a shared location after three hours
+// and the conversation after a day of silence.
+func TestTickPurges(t *testing.T) {
+	db := mustDemoDB(t)
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	start := db.Now()
+	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Location: &orb.Point{9.2101, 45.6469}})
+	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Text: "prenota una scrivania venerdì da Il Cortile"})
+	tick := func(after time.Duration) registry.User {
+		t.Helper()
+		db.Now = func() time.Time { return start.Add(after) }
+		if err := b.Tick(ctx, func(context.Context, Outgoing) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		u, err := db.User(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	if u := tick(2 * time.Hour); u.Location == nil || u.State == "{}" {
+		t.Fatalf("after 2 hours: got location %v, state %s, want both kept", u.Location, u.State)
+	}
+	if u := tick(3*time.Hour + time.Minute); u.Location != nil || u.State == "{}" {
+		t.Errorf("after 3 hours: got location %v, state %s, want the location gone, the state kept", u.Location, u.State)
+	}
+	if u := tick(24*time.Hour + time.Minute); u.State != "{}" {
+		t.Errorf("after a day: got state %s, want it gone", u.State)
 	}
 }
