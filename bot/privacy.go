@@ -319,7 +319,11 @@ func (b *Bot) eraseButton(s *session, args []string) error {
 	}
 	s.resp.Others = append(s.resp.Others, b.offerMessages(s, er.Offers)...)
 	s.resp.Notice = s.T("deleteme.done_notice")
-	s.reply(Reply{Text: s.T("deleteme.done"), Edit: true})
+	cancelled := ""
+	if n := len(er.Cancelled); n > 0 {
+		cancelled = s.l.N("deleteme.done_cancelled", n)
+	}
+	s.reply(Reply{Text: s.T("deleteme.done", "Cancelled", locales.HTML(cancelled)), Edit: true})
 	return nil
 }
 

@@ -293,7 +293,7 @@ func TestErasureThroughTelegram(t *testing.T) {
 	}
 	gotBefore := len(h.srv.Messages(gino.ID))
 	h.press(t, zeb, "Sì, cancella tutto")
-	if got := h.last(t, zeb.ID).Plain; !strings.Contains(got, "Fatto: ho cancellato i tuoi dati") {
+	if got := h.last(t, zeb.ID).Plain; !strings.Contains(got, "Fatto: ho cancellato i tuoi dati. La tua prenotazione in programma è annullata") {
 		t.Errorf("got %q, want the erasure confirmed", got)
 	}
 	if got := h.chatText(bruno.ID); !strings.Contains(got, "Si è liberato un posto") {
