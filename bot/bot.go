@@ -28,6 +28,12 @@ type Config struct {
 	Centre string            // place id of the comune's centre, used when the user gives no place
 	Log    *slog.Logger
 	Now    func() time.Time // default: the registry's clock
+
+	Privacy   Privacy            // what the information notice names (/privacy)
+	Retention registry.Retention // how long what is kept about people lasts (the purge on Tick)
+	// LogText writes the text of the messages that end in an error into the
+	// log: personal data, for debugging only.
+	LogText bool
 }
 
 // Bot is the conversation core. It is safe for concurrent use; one user's
@@ -39,6 +45,10 @@ type Bot struct {
 	texts  *locales.Bundle
 	log    *slog.Logger
 	now    func() time.Time
+
+	notice    *notice            // the information notice, privacy.go
+	retention registry.Retention // with its defaults
+	logText   bool               // Config.LogText
 
 	// username is the bot's Telegram username, for the links it makes; ""
 	// in the console, which shows the line to type instead.
@@ -82,6 +92,13 @@ func New(cfg Config) (*Bot, error) {
 		return nil, err
 	}
 	b.texts = texts
+	if b.notice, err = loadNotice(cfg.Privacy); err != nil {
+		return nil, err
+	}
+	b.retention = cfg.Retention.WithDefaults()
+	if b.logText = cfg.LogText; b.logText {
+		b.log.Warn("logging the text of messages (-log-text): personal data goes into the log; for debugging only")
+	}
 	return b, nil
 }
 
@@ -101,6 +118,9 @@ type session struct {
 	l     *locales.Localizer
 	now   time.Time
 	resp  Response
+	// erased says the person was erased (/cancellami): nothing of theirs
+	// is saved again.
+	erased bool
 }
 
 func (s *session) reply(r Reply)                 { s.resp.Replies = append(s.resp.Replies, r) }
@@ -170,11 +190,14 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
 		s.st = state{}
 	}
 	if err := b.route(s); err != nil {
-		b.log.Error("handle", "user", in.UserID, "text", in.Text, "callback", in.Callback, "err", err)
+		b.log.Error("handle", "user", in.UserID, b.textAttr(in.Text), "callback", in.Callback, "err", err)
 		s.resp.Replies = nil
 		s.say(s.T("error.generic"))
 	}
 	b.checkKeyboards(&s.resp)
+	if s.erased {
+		return s.resp
+	}
 	raw, err := json.Marshal(s.st)
 	if err == nil {
 		s.user.State = string(raw)

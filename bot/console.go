@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -158,6 +159,9 @@ func (c *Console) show(r Reply) {
 			v.Point.Lat(), v.Point.Lon(), v.Point.Lat(), v.Point.Lon())
 		return
 	}
+	if d := r.Document; d != nil {
+		c.showDocument(d)
+	}
 	switch {
 	case r.Copy != nil:
 		fmt.Fprintf(c.Out, "📋 (%s)\n", stripHTML(c.Bot.texts.For(c.Lang).T("console.copy")))
@@ -182,6 +186,19 @@ func (c *Console) show(r Reply) {
 			} else {
 				fmt.Fprintf(c.Out, "⌨ %s\n", k.Label)
 			}
+		}
+	}
+}
+
+// showDocument prints a file the bot sends: its name, type and size, and
+// its content when it is text (the JSON of /imieidati).
+func (c *Console) showDocument(d *Document) {
+	l := c.Bot.texts.For(c.Lang)
+	fmt.Fprintln(c.Out, stripHTML(l.T("console.document", "Name", d.Name, "Type", d.MIME, "Size", len(d.Bytes))))
+	if strings.HasPrefix(d.MIME, "text/") || d.MIME == "application/json" {
+		c.Out.Write(d.Bytes)
+		if !bytes.HasSuffix(d.Bytes, []byte("\n")) {
+			fmt.Fprintln(c.Out)
 		}
 	}
 }

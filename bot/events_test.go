@@ -345,3 +345,37 @@ func TestManySignupsFitOneMessage(t *testing.T) {
 		t.Errorf("the list is %d UTF-16 units long, more than Telegram's 4096", n)
 	}
 }
+
+// TestErasureCancelsSignups: /cancellami says a sign-up will be cancelled,
+// and after yes the seat is free for the one waiting, who is offered it.
+func TestErasureCancelsSignups(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Corso di Excel",
+		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 14 * 60, To: 16 * 60, Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const anna, bruno = 300, 400
+	if _, err := db.SignUp(ctx, registry.SignupRequest{Key: "k", UserID: anna, EventID: es[0].ID, People: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.JoinEventWaitlist(ctx, bruno, es[0].ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatter(t, b)
+	c.say(bruno, "it", "/start")
+	if r := c.say(anna, "it", "/cancellami"); !strings.Contains(text(r), "la tua iscrizione a un evento in programma sarà annullata") {
+		t.Fatalf("got %q, want the sign-up named", text(r))
+	}
+	if r := c.press(anna, "it", "Sì, cancella tutto"); !strings.Contains(text(r), "La tua iscrizione a un evento in programma è annullata") {
+		t.Errorf("got %q, want the sign-up cancelled", text(r))
+	}
+	if got := c.sent[bruno]; len(got) != 1 || !strings.Contains(got[0].Text, "Si è liberato un posto") {
+		t.Errorf("Bruno was told %+v, want the seat offered", got)
+	}
+}

@@ -43,12 +43,21 @@ type Reply struct {
 	Buttons  [][]Button
 	Keyboard [][]KeyButton // a reply keyboard under the input field
 	Venue    *Venue        // a map pin instead of text
+	Document *Document     // a file, with Text as its caption
 	Edit     bool          // replace the message whose button was pressed
 	// Copy sends a copy of a message instead of text (an announcement a
 	// staff member wrote, with its photo or document).
 	Copy *MessageRef
 	// Photo sends a photo the bot keeps by its Telegram file id (an event's).
 	Photo string
+}
+
+// Document is a file sent to the user, such as the JSON of everything kept
+// about them (/imieidati).
+type Document struct {
+	Name  string // the file's name, as the user sees it
+	Bytes []byte
+	MIME  string // such as "application/json"
 }
 
 // Button is an inline button: pressing it sends Data back. Label is plain

@@ -59,6 +59,9 @@ var commands = []commandRoute{
 	{"annulla", "cancel", (*Bot).cancelCommand, anyone, false},
 	{"candidatura", "apply", (*Bot).applyCommand, anyone, true},
 	{"eventi", "events", (*Bot).eventsCommand, anyone, true},
+	{"privacy", "privacy", (*Bot).privacy, anyone, true},
+	{"imieidati", "mydata", (*Bot).myData, anyone, false},
+	{"cancellami", "deleteme", (*Bot).deleteMe, anyone, false},
 
 	// Providers of a space.
 	{"miospazio", "myspace", (*Bot).mySpace, provider, true},
@@ -107,6 +110,8 @@ const (
 	kOfferTake    kind = "wa"   // take a place offered
 	kOfferPass    kind = "wd"   // pass it on
 	kNoop         kind = "n"    // a label that does nothing (a closed day)
+	kPrivacy      kind = "pv"   // the privacy notice's buttons: data, erase; keep answers the erasure's question no
+	kErase        kind = "pe"   // erase me: yes, to the question asked at the given instant (Unix seconds)
 
 	kNewsTopic   kind = "nt" // a topic of the announcements toggles
 	kNewsNarrow  kind = "nn" // … narrow them: services, comune, none; or stop
@@ -208,6 +213,8 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kOfferTake:    on((*Bot).offerTake, aInt),
 		kOfferPass:    on((*Bot).offerPass, aInt),
 		kNoop:         on((*Bot).noop),
+		kPrivacy:      on((*Bot).privacyButton, aWord),
+		kErase:        on((*Bot).eraseButton, aInt),
 
 		kNewsTopic:   on((*Bot).newsTopic, aWord),
 		kNewsNarrow:  on((*Bot).newsNarrow, aWord),
@@ -288,6 +295,9 @@ var intents = map[intent.Intent]intentRoute{
 	intent.Apply:       {(*Bot).applyFromText, anyone},
 	intent.Events:      {(*Bot).eventsFromText, anyone},
 	intent.NewEvent:    {(*Bot).newEventFromText, anyone}, // a citizen's is a question about events
+	intent.Privacy:     {(*Bot).privacyFromText, anyone},
+	intent.MyData:      {(*Bot).myDataFromText, anyone},
+	intent.DeleteMe:    {(*Bot).deleteMeFromText, anyone},
 	// A provider closing their space; to anyone else "chiuso domani?" is a
 	// question about a space (closureFromText tells them apart).
 	intent.Closure: {(*Bot).closureFromText, anyone},

@@ -23,6 +23,9 @@ var errBlocked = errors.New("the user blocked the bot")
 // send delivers one reply: a venue, an edit of the pressed message, or a new
 // message with its keyboard.
 func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply) error {
+	if r.Document != nil {
+		return t.sendDocument(ctx, chatID, r)
+	}
 	if v := r.Venue; v != nil {
 		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
 		return err
@@ -176,4 +179,17 @@ func (t *Telegram) deliverAll(ctx context.Context, out []Outgoing) {
 			t.log.Warn("message not delivered", "user", o.UserID, "err", err)
 		}
 	}
+}
+
+// sendDocument sends a reply's file (the person's data, /imieidati) with
+// its text as the caption: one sendDocument with the bytes uploaded.
+func (t *Telegram) sendDocument(ctx context.Context, chatID int64, r Reply) error {
+	doc := tgbotapi.NewDocument(chatID, tgbotapi.FileBytes{Name: r.Document.Name, Bytes: r.Document.Bytes})
+	doc.Caption = r.Text
+	doc.ParseMode = tgbotapi.ModeHTML
+	if len(r.Buttons) > 0 {
+		doc.ReplyMarkup = inlineKeyboard(r.Buttons)
+	}
+	_, err := t.call(ctx, chatID, doc)
+	return err
 }

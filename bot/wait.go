@@ -149,11 +149,11 @@ func (b *Bot) reminders(s *session, args string) error {
 }
 
 // Tick does what the bot does by itself, at most once a minute: evening
-// reminders of tomorrow's bookings, and waitlist offers that expired and
-// move on to the next in line. deliver sends one message; a reminder is
-// marked sent only once delivered, so a failed one is tried again at the
-// next tick. (An offer is stored whatever happens: it also shows in the
-// person's /prenotazioni.)
+// reminders of tomorrow's bookings, the purge of what is kept too long
+// (privacy.go), and waitlist offers that expired and move on to the next
+// in line. deliver sends one message; a reminder is marked sent only once
+// delivered, so a failed one is tried again at the next tick. (An offer is
+// stored whatever happens: it also shows in the person's /prenotazioni.)
 func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) error) error {
 	now := b.now().In(registry.Rome)
 	due, err := b.db.DueReminders(ctx, now)
@@ -183,6 +183,9 @@ func (b *Bot) Tick(ctx context.Context, deliver func(context.Context, Outgoing) 
 	}
 	if err := b.db.PruneHandled(ctx, now.AddDate(0, 0, -7)); err != nil {
 		return err
+	}
+	if err := b.purge(ctx); err != nil {
+		b.log.Error("purge, trying again at the next tick", "err", err) // the offers still go
 	}
 	if err := b.eventReminders(ctx, now, deliver); err != nil {
 		return err

@@ -16,9 +16,14 @@ type AgendaEntry struct {
 
 // Agenda returns the confirmed bookings of a space on the days from from to
 // to (calendar dates, both included), in order, with the first names of
-// their people, for its provider or the staff.
+// their people, for its provider or the staff. The staff reading another's
+// space is recorded in the audit log (ActionReadBooking).
 func (d *DB) Agenda(ctx context.Context, a Actor, spaceID string, from, to time.Time) ([]AgendaEntry, error) {
-	if _, err := mustKeep(ctx, d.db, a, spaceID); err != nil {
+	role, err := mustKeep(ctx, d.db, a, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.recordRead(ctx, a, role, ActionReadBooking, spaceID, map[string]any{"from": dayKey(from), "to": dayKey(to)}); err != nil {
 		return nil, err
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT `+prefixed("b.", bookingColumns)+`, coalesce(u.first_name, '')

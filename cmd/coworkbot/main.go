@@ -10,6 +10,12 @@
 //	coworkbot admin  add|remove|list -db PATH [TELEGRAM_ID] [-name NAME]
 //	coworkbot invite -db PATH -space ID [-bot-username NAME]
 //	coworkbot audit  -db PATH [-since DATE] [-o FILE.csv]
+//	coworkbot purge  -db PATH [-dry-run] [-lang it|en] [-keep-bookings MONTHS]
+//
+// chat and serve also take the privacy notice's contacts (-privacy-contact,
+// -dpo-contact, -privacy-channel, -privacy-dir) and the retention
+// (-keep-location, -keep-state, -keep-bookings); -log-text writes the
+// text of failed messages into the log, for debugging. See docs/privacy.md.
 package main
 
 import (
@@ -61,7 +67,11 @@ const usage = `usage:
   coworkbot export -db PATH -format geojson|csv [-o FILE]
   coworkbot admin  add|remove|list -db PATH [TELEGRAM_ID] [-name NAME]
   coworkbot invite -db PATH -space ID [-bot-username NAME]
-  coworkbot audit  -db PATH [-since 2026-12-01] [-o FILE.csv]`
+  coworkbot audit  -db PATH [-since 2026-12-01] [-o FILE.csv]
+  coworkbot purge  -db PATH [-dry-run] [-lang it|en] [-keep-location 3h] [-keep-state 24h] [-keep-bookings 12]
+
+chat and serve: [-privacy-contact TEXT] [-dpo-contact TEXT] [-privacy-channel TEXT] [-privacy-dir DIR]
+  [-keep-location 3h] [-keep-state 24h] [-keep-bookings 12] [-log-text]`
 
 // run is the whole program; tests call it with their own arguments and streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -87,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInvite(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
+	case "purge":
+		return runPurge(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -139,14 +151,23 @@ func openDB(ctx context.Context, path string, log *slog.Logger) (*registry.DB, f
 // botFlags are the flags of the commands that run the bot (chat and serve),
 // declared once.
 type botFlags struct {
-	db, centre, patron *string
+	db, centre, patron               *string
+	contact, dpo, channel, noticeDir *string
+	keep                             retentionFlags
+	logText                          *bool
 }
 
 func addBotFlags(fs *flag.FlagSet) botFlags {
 	return botFlags{
-		db:     fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)"),
-		centre: fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none"),
-		patron: fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)"),
+		db:        fs.String("db", "", "registry database (default: a throw-away copy of the demo registry)"),
+		centre:    fs.String("centre", "seregno-centro", "gazetteer id of the point used when the user names none"),
+		patron:    fs.String("patron", "03-19", "the patron saint's day, MM-DD, a public holiday (Seregno: San Giuseppe)"),
+		contact:   fs.String("privacy-contact", "", "the privacy notice: how to reach the controller, the Comune di Seregno (address, PEC, e-mail)"),
+		dpo:       fs.String("dpo-contact", "", "the privacy notice: how to reach the data protection officer (RPD)"),
+		channel:   fs.String("privacy-channel", "", "the privacy notice: the comune's other channel, for whoever would rather not use Telegram"),
+		noticeDir: fs.String("privacy-dir", "", "a directory with the comune's own notice: privacy.it.html, privacy.en.html (see docs/privacy.md)"),
+		keep:      addRetentionFlags(fs),
+		logText:   fs.Bool("log-text", false, "write the text of messages that fail into the log (personal data: for debugging only)"),
 	}
 }
 
@@ -162,7 +183,13 @@ func (f botFlags) open(ctx context.Context, log *slog.Logger) (*registry.DB, *bo
 		return nil, nil, nil, err
 	}
 	db.Calendar = cal
-	b, err := bot.New(bot.Config{DB: db, Centre: *f.centre, Log: log})
+	keep, err := f.keep.retention()
+	if err != nil {
+		closeDB()
+		return nil, nil, nil, err
+	}
+	b, err := bot.New(bot.Config{DB: db, Centre: *f.centre, Log: log, LogText: *f.logText, Retention: keep,
+		Privacy: bot.Privacy{Contact: *f.contact, DPO: *f.dpo, Channel: *f.channel, Dir: *f.noticeDir}})
 	if err != nil {
 		closeDB()
 		return nil, nil, nil, err
@@ -222,6 +249,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if *common.contact == "" || *common.dpo == "" {
+		log.Warn("the privacy notice names no contact of the controller or of the DPO, only the comune's website: set -privacy-contact and -dpo-contact")
+	}
 	_, b, closeDB, err := common.open(ctx, log)
 	if err != nil {
 		return err
