@@ -144,8 +144,8 @@ func TestPosterLanguages(t *testing.T) {
 	for _, c := range []struct {
 		lang, official, scan, scanAlt string
 	}{
-		{"it", "Iscritto all'elenco ufficiale del Comune di Seregno", it, en},
-		{"en", "Listed in the Comune di Seregno's official list", en, it},
+		{"it", "Nell'elenco ufficiale del Comune di Seregno", it, en},
+		{"en", "On the Comune di Seregno's official list", en, it},
 	} {
 		file := filepath.Join(dir, c.lang+".png")
 		if _, err := coworkbot(t, "poster", "-db", db, "-space", "nido-lavoro", "-o", file, "-bot-username", "CoworkSeregnoBot", "-lang", c.lang); err != nil {
@@ -216,7 +216,7 @@ func TestLinkAndPosterRefusals(t *testing.T) {
 		{[]string{"link", "-db", filepath.Join(dir, "nessuno.db"), "-space", "officina-brianza", "-bot-username", "CoworkSeregnoBot"},
 			"non esiste", "There is no database at"},
 		{[]string{"poster", "-db", db, "-space", "nido-lavoro", "-o", png, "-bot-username", "CoworkSeregnoBot"},
-			"«Nido 東京» contiene un carattere che il poster non sa stampare: «東»", "«Nido 東京» holds a character the poster cannot print: «東»"},
+			"«Nido 東京» contiene un carattere che il poster non sa stampare: «東»", "“Nido 東京” contains a character the poster can't print: “東”"},
 	} {
 		for lang, want := range map[string]string{"it": c.it, "en": c.en} {
 			args := append(c.args, "-lang", lang)
