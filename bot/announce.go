@@ -339,18 +339,23 @@ func (b *Bot) annAskReach(s *session, id int64, t registry.Topic, n registry.Nar
 	if err != nil {
 		return err
 	}
-	text := s.l.N("announce.reach", count, "Topic", s.T("topic."+string(t)))
+	text := s.T("announce.reach_none", "Topic", s.T("topic."+string(t)))
+	if count > 0 {
+		text = s.l.N("announce.reach", count, "Topic", s.T("topic."+string(t)))
+	}
 	if n.Services != 0 {
 		text += "\n" + s.T("news.only_services", "List", locales.HTML(serviceList(s.l, n.Services)))
 	}
 	if n.Comune != "" {
 		text += "\n" + s.T("news.only_comune", "Comune", n.Comune)
 	}
-	rs := [][]Button{
-		{button(s.l.N("announce.send", count), kAnnSend, idArg(id))},
-		{button(s.T("announce.narrow_comune"), kAnnNarrow, idArg(id), "comune"), button(s.T("announce.narrow_all"), kAnnNarrow, idArg(id), "none")},
-		{button(s.T("announce.drop"), kAnnDrop, idArg(id))},
+	var rs [][]Button
+	if count > 0 { // nothing to send to nobody
+		rs = append(rs, []Button{button(s.l.N("announce.send", count), kAnnSend, idArg(id))})
 	}
+	rs = append(rs,
+		[]Button{button(s.T("announce.narrow_comune"), kAnnNarrow, idArg(id), "comune"), button(s.T("announce.narrow_all"), kAnnNarrow, idArg(id), "none")},
+		[]Button{button(s.T("announce.drop"), kAnnDrop, idArg(id))})
 	s.reply(Reply{Text: text, Buttons: rs, Edit: edit})
 	return nil
 }

@@ -154,3 +154,33 @@ func mustLocation(t *testing.T, db *registry.DB) orb.Point {
 	}
 	return sp.Location
 }
+
+// TestAnnouncementToNobody: with no subscriber the staff are told so, and
+// offered no "send to 0 people".
+func TestAnnouncementToNobody(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	const clerk = 100
+	if err := db.AddStaff(ctx, registry.CommandLine, clerk, "Carla"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatter(t, b)
+	c.say(clerk, "it", "/annuncio Chiusura degli uffici il 24 dicembre")
+	r := c.press(clerk, "it", "Notizie dal Comune")
+	if !strings.Contains(text(r), "non lo riceverebbe nessuno") {
+		t.Errorf("got %q, want to be told nobody would receive it", text(r))
+	}
+	for _, x := range r.Replies {
+		for _, row := range x.Buttons {
+			for _, bt := range row {
+				if strings.Contains(bt.Label, "Invia") {
+					t.Errorf("got a %q button for nobody", bt.Label)
+				}
+			}
+		}
+	}
+}

@@ -72,10 +72,16 @@ func (b *Bot) has(s *session, r intent.Request) error {
 		if err != nil {
 			continue
 		}
+		// "ha …" wants a noun: the few services whose search word is an
+		// adjective ("accessibili") have one of their own.
+		word := s.T("hasword." + c)
+		if word == "hasword."+c {
+			word = s.T("svcword." + c)
+		}
 		if sp.Services.Has(registry.SetOf(svc)) {
-			yes = append(yes, s.T("svcword."+c))
+			yes = append(yes, word)
 		} else {
-			no = append(no, s.T("svcword."+c))
+			no = append(no, word)
 		}
 	}
 	var text string

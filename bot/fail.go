@@ -2,7 +2,9 @@ package bot
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/comune-seregno/coworkbot/locales"
@@ -37,7 +39,7 @@ func failText(s *session, err error) (string, bool) {
 	case errors.Is(err, registry.ErrInvitationUsed):
 		return s.T("invite.used"), true
 	case errors.Is(err, registry.ErrInvitationExpired):
-		return s.T("invite.expired"), true
+		return s.T("invite.expired", "Days", int(registry.InvitationFor/(24*time.Hour))), true
 	case errors.Is(err, registry.ErrForbidden):
 		return s.T("error.forbidden"), true
 	case errors.Is(err, registry.ErrNotFound):
@@ -89,7 +91,18 @@ func problemsText(s *session, ps registry.Problems) string {
 		if name := s.T("field." + p.Field); name != "field."+p.Field {
 			field = name
 		}
-		lines = append(lines, s.T("problem.line", "Field", field, "What", locales.HTML(s.T("problem."+p.Code, "Value", p.Value))))
+		value := p.Value
+		switch p.Code {
+		case registry.EventProbRoomTaken, registry.EventProbPast: // a day, YYYY-MM-DD
+			if day, err := parseDay(value); err == nil {
+				value = dateName(s.l, day)
+			}
+		case registry.EventProbTooFar: // a day a year ahead: with its year
+			if day, err := parseDay(value); err == nil {
+				value = dateName(s.l, day) + " " + strconv.Itoa(day.Year())
+			}
+		}
+		lines = append(lines, s.T("problem.line", "Field", field, "What", locales.HTML(s.T("problem."+p.Code, "Value", value))))
 	}
 	return s.T("problem.header") + "\n" + strings.Join(lines, "\n")
 }

@@ -104,7 +104,7 @@ func TestEveryMessageExists(t *testing.T) {
 }
 
 // TestSeatsLeftReadRight: "restano solo 2", never "nessuna" when two are
-// left, nor "only 0" in English.
+// left, nor "Only 0" in English.
 func TestSeatsLeftReadRight(t *testing.T) {
 	b, err := New(Config{DB: mustDemoDB(t), Log: quiet})
 	if err != nil {
@@ -120,9 +120,9 @@ func TestSeatsLeftReadRight(t *testing.T) {
 		{"it", 1, "resta solo 1 scrivania", "nessuna"},
 		{"it", 2, "restano solo 2 scrivanie", "nessuna"},
 		{"it", 5, "dal Cortile", "Da Il Cortile"},
-		{"en", 0, "no desk is left", "only 0"},
-		{"en", 1, "only 1 desk is left", "desks"},
-		{"en", 3, "only 3 desks are left", "no desk"},
+		{"en", 0, "no desks left", "Only 0"},
+		{"en", 1, "Only 1 desk is left", "desks"},
+		{"en", 3, "Only 3 desks are left", "no desk"},
 	} {
 		s := &session{l: b.texts.For(c.lang), now: understandNow}
 		got := refusalText(s, sp, &registry.Refusal{Reason: registry.ReasonFull, Left: c.left})

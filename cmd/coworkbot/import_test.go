@@ -106,8 +106,8 @@ func TestImportStatesEveryLimit(t *testing.T) {
 				t.Errorf("in Italian: got %q, want record 1 (riga 2), campo «%s» and %q", it, c.field, c.it)
 			}
 			en := importFile(t, "en", "elenco.csv", doc)
-			if !strings.Contains(en, "record 1 (line 2)") || !strings.Contains(en, "field «"+c.field+"»") || !strings.Contains(en, c.en) {
-				t.Errorf("in English: got %q, want record 1 (line 2), field «%s» and %q", en, c.field, c.en)
+			if !strings.Contains(en, "record 1 (line 2)") || !strings.Contains(en, "field “"+c.field+"”") || !strings.Contains(en, c.en) {
+				t.Errorf("in English: got %q, want record 1 (line 2), field “%s” and %q", en, c.field, c.en)
 			}
 		})
 	}

@@ -145,7 +145,7 @@ func TestPosterLanguages(t *testing.T) {
 		lang, official, scan, scanAlt string
 	}{
 		{"it", "Iscritto all'elenco ufficiale del Comune di Seregno", it, en},
-		{"en", "Listed in the Comune di Seregno's official list", en, it},
+		{"en", "On the Comune di Seregno's official list", en, it},
 	} {
 		file := filepath.Join(dir, c.lang+".png")
 		if _, err := coworkbot(t, "poster", "-db", db, "-space", "nido-lavoro", "-o", file, "-bot-username", "CoworkSeregnoBot", "-lang", c.lang); err != nil {
@@ -192,9 +192,9 @@ func TestLinkAndPosterRefusals(t *testing.T) {
 		it, en string
 	}{
 		{[]string{"link", "-db", db, "-bot-username", "CoworkSeregnoBot"},
-			"Indica lo spazio con -space", "Say which space with -space"},
+			"Indica lo spazio con -space", "Specify the space with -space"},
 		{[]string{"link", "-db", db, "-space", "nessuno", "-bot-username", "CoworkSeregnoBot"},
-			"Nell'elenco non c'è nessuno spazio con id «nessuno»", "There is no space with id «nessuno» in the list"},
+			"Nell'elenco non c'è nessuno spazio con id «nessuno»", "There is no space with id “nessuno” on the list"},
 		{[]string{"poster", "-db", db, "-space", "binario-uno", "-o", png, "-bot-username", "CoworkSeregnoBot"},
 			"Binario Uno (binario-uno) è sospeso dall'elenco", "Binario Uno (binario-uno) is suspended from the list"},
 		{[]string{"link", "-db", db, "-space", "binario-uno", "-bot-username", "CoworkSeregnoBot"},
@@ -206,17 +206,17 @@ func TestLinkAndPosterRefusals(t *testing.T) {
 		{[]string{"poster", "-db", db, "-space", "officina-brianza", "-o", png},
 			"Manca il nome utente del bot", "The bot's username is missing"},
 		{[]string{"link", "-db", db, "-space", "officina-brianza", "-bot-username", "cowork seregno"},
-			"«cowork seregno» non è un nome utente Telegram", "«cowork seregno» is not a Telegram username"},
+			"«cowork seregno» non è un nome utente Telegram", "“cowork seregno” is not a Telegram username"},
 		{[]string{"poster", "-db", db, "-space", "officina-brianza", "-bot-username", "CoworkSeregnoBot"},
 			"Indica il file da scrivere con -o", "Say which file to write with -o"},
 		{[]string{"poster", "-db", db, "-space", "officina-brianza", "-o", filepath.Join(dir, "p.jpg"), "-bot-username", "CoworkSeregnoBot"},
 			"il file deve finire in .png o .pdf", "the file name must end in .png or .pdf"},
 		{[]string{"link", "-space", "officina-brianza", "-bot-username", "CoworkSeregnoBot"},
-			"Indica il database dell'elenco con -db", "Give the list's database with -db"},
+			"Indica il database dell'elenco con -db", "Specify the list's database with -db"},
 		{[]string{"link", "-db", filepath.Join(dir, "nessuno.db"), "-space", "officina-brianza", "-bot-username", "CoworkSeregnoBot"},
 			"non esiste", "There is no database at"},
 		{[]string{"poster", "-db", db, "-space", "nido-lavoro", "-o", png, "-bot-username", "CoworkSeregnoBot"},
-			"«Nido 東京» contiene un carattere che il poster non sa stampare: «東»", "«Nido 東京» holds a character the poster cannot print: «東»"},
+			"«Nido 東京» contiene un carattere che il poster non sa stampare: «東»", "“Nido 東京” contains a character the poster can't print: “東”"},
 	} {
 		for lang, want := range map[string]string{"it": c.it, "en": c.en} {
 			args := append(c.args, "-lang", lang)
