@@ -217,6 +217,9 @@ func (b *Bot) showAudit(s *session, edit bool) error {
 // personName is how the staff see a person in the audit log: their first
 // name if the bot knows it, with their id.
 func (b *Bot) personName(s *session, id int64) string {
+	if id == 0 { // what erasure leaves of a person (see registry.Erase)
+		return s.T("people.erased")
+	}
 	if u, err := b.db.User(s.ctx, id); err == nil && u.FirstName != "" {
 		return fmt.Sprintf("%s %d", u.FirstName, id)
 	}
