@@ -356,22 +356,43 @@ func (st *state) at(k int) *span {
 // name: one distinctive word ("Officina", "Torre"), or two words that are
 // weak alone ("Desio Works", "Seveso Green").
 func (st *state) parseSpaces(r *Request) {
+	// Only a space that one of the words names can score: in a long list,
+	// those are weighed, in the list's order, rather than every space.
+	var candBuf [64]int
+	cands := candBuf[:0]
+	if len(st.p.spaces) <= len(candBuf) {
+		for si := range st.p.spaces {
+			cands = append(cands, si)
+		}
+	} else {
+		for k := 0; k < st.ns; k++ {
+			if e := st.spans[k].e; e != nil {
+				for _, x := range e.senses {
+					if x.kind == kSpaceTok {
+						cands = append(cands, x.n)
+					}
+				}
+			}
+		}
+		slices.Sort(cands)
+		cands = slices.Compact(cands)
+	}
 	var scoreBuf [64]int
 	var fromBuf, toBuf [64]int
-	n := len(st.p.spaces)
+	n := len(cands)
 	score, from, to := scoreBuf[:0], fromBuf[:0], toBuf[:0]
 	if n > len(scoreBuf) {
 		score, from, to = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
 	}
 	score, from, to = score[:n], from[:n], to[:n]
 	best := 0
-	for si := range st.p.spaces {
+	for ci, si := range cands {
 		sp := &st.p.spaces[si]
 		strong, weak, start, last := 0, 0, -1, -1
 		flush := func() {
 			if start >= 0 && (strong > 0 || weak > 1) {
-				if s := 2*strong + weak; s > score[si] {
-					score[si], from[si], to[si] = s, start, last+1
+				if s := 2*strong + weak; s > score[ci] {
+					score[ci], from[ci], to[ci] = s, start, last+1
 				}
 			}
 			strong, weak, start, last = 0, 0, -1, -1
@@ -400,7 +421,7 @@ func (st *state) parseSpaces(r *Request) {
 			flush()
 		}
 		flush()
-		best = max(best, score[si])
+		best = max(best, score[ci])
 	}
 	if best == 0 {
 		return
@@ -411,15 +432,15 @@ func (st *state) parseSpaces(r *Request) {
 	var ids [8]string
 	found := ids[:0]
 	for s := best; s > 0 && len(found) < len(ids); s-- {
-		for si := range st.p.spaces {
-			if score[si] != s || len(found) == len(ids) {
+		for ci, si := range cands {
+			if score[ci] != s || len(found) == len(ids) {
 				continue
 			}
-			if s < best && st.overlapsUsed(from[si], to[si]) {
+			if s < best && st.overlapsUsed(from[ci], to[ci]) {
 				continue
 			}
 			found = append(found, st.p.spaces[si].id)
-			for k := from[si]; k < to[si]; k++ {
+			for k := from[ci]; k < to[ci]; k++ {
 				st.spans[k].used = true
 			}
 		}
