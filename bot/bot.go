@@ -34,10 +34,15 @@ type Config struct {
 type Bot struct {
 	db     *registry.DB
 	places *places.Gazetteer
+	near   *places.NearestIndex // the gazetteer's comuni, for the nearest one
 	centre places.Place
 	texts  *locales.Bundle
-	log    *slog.Logger
-	now    func() time.Time
+	// localizers are the texts' localizers by language code, "" included,
+	// made once: making one parses language tags.
+	localizers map[string]*locales.Localizer
+	fixed      fixedTexts // the texts without data, made once
+	log        *slog.Logger
+	now        func() time.Time
 
 	// username is the bot's Telegram username, for the links it makes; ""
 	// in the console, which shows the line to type instead.
@@ -62,6 +67,7 @@ func New(cfg Config) (*Bot, error) {
 	if b.places == nil {
 		b.places = places.Default()
 	}
+	b.near = places.NewNearestIndex(b.places)
 	if b.log == nil {
 		b.log = slog.Default()
 	}
@@ -81,6 +87,11 @@ func New(cfg Config) (*Bot, error) {
 		return nil, err
 	}
 	b.texts = texts
+	b.fixed.m = make(map[*locales.Localizer]map[string]string)
+	b.localizers = map[string]*locales.Localizer{"": texts.For("")}
+	for _, l := range locales.Languages {
+		b.localizers[l] = texts.For(l)
+	}
 	return b, nil
 }
 
@@ -98,13 +109,43 @@ type session struct {
 	roles registry.Roles
 	st    state
 	l     *locales.Localizer
+	fixed *fixedTexts // nil: no cache
 	now   time.Time
 	resp  Response
 }
 
-func (s *session) reply(r Reply)                 { s.resp.Replies = append(s.resp.Replies, r) }
-func (s *session) say(text string)               { s.reply(Reply{Text: text}) }
-func (s *session) T(id string, kv ...any) string { return s.l.T(id, kv...) }
+func (s *session) reply(r Reply)   { s.resp.Replies = append(s.resp.Replies, r) }
+func (s *session) say(text string) { s.reply(Reply{Text: text}) }
+func (s *session) T(id string, kv ...any) string {
+	if len(kv) == 0 && s.fixed != nil {
+		return s.fixed.get(s.l, id)
+	}
+	return s.l.T(id, kv...)
+}
+
+// fixedTexts keeps the texts that take no data, by language and id, once
+// made: most of a reply's words (labels, headings) are those.
+type fixedTexts struct {
+	mu sync.RWMutex
+	m  map[*locales.Localizer]map[string]string
+}
+
+func (f *fixedTexts) get(l *locales.Localizer, id string) string {
+	f.mu.RLock()
+	text, ok := f.m[l][id]
+	f.mu.RUnlock()
+	if ok {
+		return text
+	}
+	text = l.T(id)
+	f.mu.Lock()
+	if f.m[l] == nil {
+		f.m[l] = make(map[string]string)
+	}
+	f.m[l][id] = text
+	f.mu.Unlock()
+	return text
+}
 
 // state is what the conversation remembers between messages, stored with
 // the user as JSON.
@@ -131,21 +172,42 @@ type await struct {
 }
 
 // Handle answers one request. It never fails: trouble becomes a kind message
-// in the user's language, and the error is logged.
+// in the user's language, and the error is logged. The user's row and
+// conversation state are stored before it returns.
 func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
-	lock := &b.userLocks[uint64(in.UserID)%uint64(len(b.userLocks))]
-	lock.Lock()
-	defer lock.Unlock()
-	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome)}
-	user, err := b.db.User(ctx, in.UserID)
-	if err == nil {
+	defer b.lockUser(in.UserID)()
+	resp, user, ok := b.handle(ctx, in, nil)
+	if ok {
+		if err := b.db.SaveUser(ctx, user); err != nil {
+			b.log.Error("save user", "user", in.UserID, "err", err)
+		}
+	}
+	return resp
+}
+
+// handle answers one request and returns the user's row as the request
+// left it, for the caller to store; ok is false when there is nothing to
+// store (the user could not be loaded). prior is the row the person's
+// previous request left when it is not stored yet (the Telegram edge stores
+// a batch's rows together), nil to read it from the registry. The caller
+// must not handle two requests of one person at once with prior rows: each
+// must start from the row the previous one left. The caller holds
+// lockUser.
+func (b *Bot) handle(ctx context.Context, in Incoming, prior *registry.User) (Response, registry.User, bool) {
+	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome), fixed: &b.fixed}
+	var user registry.User
+	var err error
+	if prior != nil {
+		user = *prior
 		s.roles, err = b.db.Roles(ctx, in.UserID)
+	} else {
+		user, s.roles, err = b.db.UserWithRoles(ctx, in.UserID)
 	}
 	if err != nil {
 		b.log.Error("load user", "user", in.UserID, "err", err)
-		s.l = b.texts.For(locales.Match(in.ClientLang))
+		s.l = b.localizer(locales.Match(in.ClientLang))
 		s.say(s.T("error.generic"))
-		return s.resp
+		return s.resp, user, false
 	}
 	s.user = user
 	if in.FirstName != "" {
@@ -156,7 +218,8 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
 		s.user.ClientLang = l
 	}
 	lang := orDefault(s.user.Lang, s.user.ClientLang)
-	s.l = b.texts.For(lang)
+	s.l = b.localizer(lang)
+	s.st = state{}
 	if err := json.Unmarshal([]byte(s.user.State), &s.st); err != nil {
 		b.log.Warn("bad state, starting afresh", "user", in.UserID, "err", err)
 		s.st = state{}
@@ -168,14 +231,30 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
 	}
 	b.checkKeyboards(&s.resp)
 	raw, err := json.Marshal(s.st)
-	if err == nil {
-		s.user.State = string(raw)
-		err = b.db.SaveUser(ctx, s.user)
-	}
 	if err != nil {
-		b.log.Error("save user", "user", in.UserID, "err", err)
+		b.log.Error("save state", "user", in.UserID, "err", err)
+		return s.resp, s.user, false
 	}
-	return s.resp
+	s.user.State = string(raw)
+	return s.resp, s.user, true
+}
+
+// lockUser takes the lock that serializes a person's requests (a webhook
+// may deliver two at once), so that neither overwrites the other's
+// conversation state; the returned func releases it.
+func (b *Bot) lockUser(id int64) func() {
+	lock := &b.userLocks[uint64(id)%uint64(len(b.userLocks))]
+	lock.Lock()
+	return lock.Unlock
+}
+
+// localizer returns the texts in a language; the localizers of the
+// languages the bot speaks are made once.
+func (b *Bot) localizer(lang string) *locales.Localizer {
+	if l, ok := b.localizers[lang]; ok {
+		return l
+	}
+	return b.texts.For(lang)
 }
 
 // checkKeyboards drops what Telegram would refuse from a response's
