@@ -220,6 +220,9 @@ func (t *Telegram) Run(ctx context.Context) error {
 		err = t.pollLoop(ctx, p)
 	}
 	p.stop(t.cfg.StopGrace, cancelWork)
+	if p.polling {
+		t.confirm(context.WithoutCancel(ctx), p.currentOffset())
+	}
 	wg.Wait() // the ticker ends with ctx; nothing outlives Run
 	return err
 }
@@ -333,6 +336,21 @@ func (t *Telegram) pollLoop(ctx context.Context, p *pipeline) error {
 	return nil
 }
 
+// confirm tells Telegram, with one last getUpdates, that the updates below
+// the offset are done, so that it does not give them again. The offset is
+// stored already: the next start would confirm them anyway.
+func (t *Telegram) confirm(ctx context.Context, offset int) {
+	if offset == 0 {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	body := getUpdatesBody{Offset: offset, Limit: 1, AllowedUpdates: json.RawMessage(allowedUpdates)}
+	if err := t.postWith(cctx, t.http, "getUpdates", body, nil); err != nil {
+		t.log.Info("confirming the last updates", "err", err)
+	}
+}
+
 // pollEvery is how often getUpdates is asked while updates are under way.
 const pollEvery = 20 * time.Millisecond
 
@@ -414,7 +432,12 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 	if r.callbackID != "" {
 		body := answerCallbackBody{CallbackQueryID: r.callbackID, Text: stripHTML(resp.Notice)}
 		if err := t.call(ctx, t.reply(callAnswer, r.chatID, r.in.UserID), "answerCallbackQuery", body, nil); err != nil {
-			t.log.Warn("answerCallbackQuery", "err", err)
+			// A press answered again after a restart is too old by then.
+			level := slog.LevelWarn
+			if strings.Contains(err.Error(), "query is too old") {
+				level = slog.LevelInfo
+			}
+			t.log.Log(ctx, level, "answerCallbackQuery", "err", err)
 		}
 	}
 	oc := t.reply(callMessage, r.chatID, r.in.UserID)

@@ -177,6 +177,7 @@ type (
 	}
 	getUpdatesBody struct {
 		Offset         int             `json:"offset,omitempty"`
+		Limit          int             `json:"limit,omitempty"`
 		Timeout        int             `json:"timeout,omitempty"`
 		AllowedUpdates json.RawMessage `json:"allowed_updates"`
 	}
