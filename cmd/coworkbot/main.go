@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -223,8 +224,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	patience := fs.Duration("reply-patience", 10*time.Minute, "how long a reply is retried while Telegram or the network fails")
 	sendTimeout := fs.Duration("send-timeout", time.Minute, "timeout of one Bot API call; an answer later than this is taken for lost and the call repeated")
 	grace := fs.Duration("stop-grace", 10*time.Second, "on SIGTERM, how long the updates under way may take to finish; the others are handed back")
+	memLimit := fs.Int("memory-limit", 40, "soft memory limit in MiB: the garbage collector works harder near it (0: none; $GOMEMLIMIT wins)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	_, b, closeDB, err := common.open(ctx, log)
