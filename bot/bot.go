@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -117,17 +118,65 @@ type session struct {
 func (s *session) reply(r Reply)   { s.resp.Replies = append(s.resp.Replies, r) }
 func (s *session) say(text string) { s.reply(Reply{Text: text}) }
 func (s *session) T(id string, kv ...any) string {
-	if len(kv) == 0 && s.fixed != nil {
+	if s.fixed == nil {
+		return s.l.T(id, kv...)
+	}
+	if len(kv) == 0 {
 		return s.fixed.get(s.l, id)
 	}
-	return s.l.T(id, kv...)
+	return s.fixed.with(s.l, id, kv)
 }
 
 // fixedTexts keeps the texts that take no data, by language and id, once
-// made: most of a reply's words (labels, headings) are those.
+// made: most of a reply's words (labels, headings) are those. It keeps too
+// the texts made lately with data that are strings or numbers (a slot's
+// hours, a space's name): the same ones come back for many people, and
+// each costs a template's run.
 type fixedTexts struct {
 	mu sync.RWMutex
 	m  map[*locales.Localizer]map[string]string
+	wm sync.Mutex
+	w  map[string]string // by localizer's language, id and data
+}
+
+// maxWithData bounds the texts with data kept; past it they are forgotten
+// all at once.
+const maxWithData = 4096
+
+func (f *fixedTexts) with(l *locales.Localizer, id string, kv []any) string {
+	var key strings.Builder
+	key.WriteString(l.Lang)
+	key.WriteByte(0)
+	key.WriteString(id)
+	for _, v := range kv {
+		key.WriteByte(0)
+		switch x := v.(type) {
+		case string:
+			key.WriteString(x)
+		case locales.HTML:
+			key.WriteByte(1)
+			key.WriteString(string(x))
+		case int:
+			key.WriteString(strconv.Itoa(x))
+		default:
+			return l.T(id, kv...) // data the key cannot name
+		}
+	}
+	k := key.String()
+	f.wm.Lock()
+	text, ok := f.w[k]
+	f.wm.Unlock()
+	if ok {
+		return text
+	}
+	text = l.T(id, kv...)
+	f.wm.Lock()
+	if f.w == nil || len(f.w) >= maxWithData {
+		f.w = make(map[string]string, maxWithData)
+	}
+	f.w[k] = text
+	f.wm.Unlock()
+	return text
 }
 
 func (f *fixedTexts) get(l *locales.Localizer, id string) string {
