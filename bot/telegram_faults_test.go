@@ -90,3 +90,61 @@ func TestAnOutageOfEveryMethod(t *testing.T) {
 		t.Errorf("got duplicates %+v, want none", d)
 	}
 }
+
+// TestASlowUpdateIsHeldAndHandledAgain: an update under way for longer
+// than HoldAfter is held in the registry and the offset passes it, so that
+// others' updates come in; stopped before it finishes, the bot handles it
+// again at the next start, from the registry.
+func TestASlowUpdateIsHeldAndHandledAgain(t *testing.T) {
+	db := mustDemoDB(t)
+	srv := telegramtest.NewServer(testToken)
+	defer srv.Close()
+	cfg := TelegramConfig{HoldAfter: 300 * time.Millisecond, StopGrace: 100 * time.Millisecond, Now: time.Now, Sleep: sleepCtx}
+	h := startTelegramWith(t, db, srv, cfg)
+	u := telegramtest.User{ID: 19, FirstName: "Pia", LanguageCode: "it"}
+	srv.DelayNext("sendMessage", 1, 5*time.Second)
+	id := srv.SendText(u, "/aiuto")
+	ctx := context.Background()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		held, err := db.HeldUpdates(ctx, updateSource)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(held) == 1 && held[0].ID == int64(id) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got held %v, want update %d held", held, id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	other := telegramtest.User{ID: 21, FirstName: "Rea", LanguageCode: "it"}
+	srv.SendText(other, "/aiuto")
+	h.idle(t) // every update confirmed, the held one too
+	if got := srv.MessageCount(other.ID); got != 1 {
+		t.Errorf("got %d messages for the other, want the help", got)
+	}
+	h.stop() // before the slow answer: the held update is not done
+	if held, _ := db.HeldUpdates(ctx, updateSource); len(held) != 1 {
+		t.Fatalf("got held %v after the stop, want the update still held", held)
+	}
+	startTelegramWith(t, db, srv, TelegramConfig{})
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		held, _ := db.HeldUpdates(ctx, updateSource)
+		if len(held) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got held %v after the restart, want it handled and released", held)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if done, _ := db.Handled(ctx, updateSource, int64(id)); !done {
+		t.Error("got the held update not marked handled after the restart")
+	}
+	if got := srv.MessageCount(u.ID); got < 1 || got > 2 {
+		t.Errorf("got %d helps for the slow one, want it once or twice (at least once)", got)
+	}
+}
