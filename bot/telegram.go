@@ -197,6 +197,9 @@ func (t *Telegram) Run(ctx context.Context) error {
 	t.warmUp(ctx)
 	p := newPipeline(t, t.cfg.WebhookURL == "")
 	if err := t.restore(ctx, p); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return err
 	}
 	t.pipe = p
