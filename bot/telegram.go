@@ -170,6 +170,26 @@ func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, er
 	}
 }
 
+// BotUsername asks the Bot API at endpoint (DefaultEndpoint when empty)
+// who the bot with token is (getMe) and returns its username, for the links
+// coworkbot link and poster print.
+func BotUsername(ctx context.Context, endpoint, token string) (string, error) {
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	api, err := tgbotapi.NewBotAPIWithClient(token, strings.TrimRight(endpoint, "/")+"/bot%s/%s", ctxClient{ctx: cctx, c: http.DefaultClient})
+	if err != nil {
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {
+			return "", fmt.Errorf("telegram: the token was refused: %w", err)
+		}
+		return "", fmt.Errorf("telegram: getMe: %w", err)
+	}
+	return api.Self.UserName, nil
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
