@@ -150,7 +150,7 @@ func (b *Bot) onLocation(s *session) error {
 	}
 	s.st.LocationFor = false
 	q.Point, q.PointKind, q.PlaceID, q.Offset = [2]float64{p.Lon(), p.Lat()}, pointShared, "", 0
-	if place, d := b.places.Nearest(p); d < 30_000 {
+	if place, d := b.near.Nearest(p); d < 30_000 {
 		s.say(s.T("location.thanks", "Place", place.Name))
 	}
 	return b.runSearch(s, q, false)

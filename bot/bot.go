@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,10 +42,15 @@ type Config struct {
 type Bot struct {
 	db     *registry.DB
 	places *places.Gazetteer
+	near   *places.NearestIndex // the gazetteer's comuni, for the nearest one
 	centre places.Place
 	texts  *locales.Bundle
-	log    *slog.Logger
-	now    func() time.Time
+	// localizers are the texts' localizers by language code, "" included,
+	// made once: making one parses language tags.
+	localizers map[string]*locales.Localizer
+	fixed      fixedTexts // the texts without data, made once
+	log        *slog.Logger
+	now        func() time.Time
 
 	notice    *notice            // the information notice, privacy.go
 	retention registry.Retention // with its defaults
@@ -73,6 +79,7 @@ func New(cfg Config) (*Bot, error) {
 	if b.places == nil {
 		b.places = places.Default()
 	}
+	b.near = places.NewNearestIndex(b.places)
 	if b.log == nil {
 		b.log = slog.Default()
 	}
@@ -99,6 +106,11 @@ func New(cfg Config) (*Bot, error) {
 	if b.logText = cfg.LogText; b.logText {
 		b.log.Warn("logging the text of messages (-log-text): personal data goes into the log; for debugging only")
 	}
+	b.fixed.m = make(map[*locales.Localizer]map[string]string)
+	b.localizers = map[string]*locales.Localizer{"": texts.For("")}
+	for _, l := range locales.Languages {
+		b.localizers[l] = texts.For(l)
+	}
 	return b, nil
 }
 
@@ -116,6 +128,7 @@ type session struct {
 	roles registry.Roles
 	st    state
 	l     *locales.Localizer
+	fixed *fixedTexts // nil: no cache
 	now   time.Time
 	resp  Response
 	// erased says the person was erased (/cancellami): nothing of theirs
@@ -123,9 +136,86 @@ type session struct {
 	erased bool
 }
 
-func (s *session) reply(r Reply)                 { s.resp.Replies = append(s.resp.Replies, r) }
-func (s *session) say(text string)               { s.reply(Reply{Text: text}) }
-func (s *session) T(id string, kv ...any) string { return s.l.T(id, kv...) }
+func (s *session) reply(r Reply)   { s.resp.Replies = append(s.resp.Replies, r) }
+func (s *session) say(text string) { s.reply(Reply{Text: text}) }
+func (s *session) T(id string, kv ...any) string {
+	if s.fixed == nil {
+		return s.l.T(id, kv...)
+	}
+	if len(kv) == 0 {
+		return s.fixed.get(s.l, id)
+	}
+	return s.fixed.with(s.l, id, kv)
+}
+
+// fixedTexts keeps the texts that take no data, by language and id, once
+// made: most of a reply's words (labels, headings) are those. It keeps too
+// the texts made lately with data that are strings or numbers (a slot's
+// hours, a space's name): the same ones come back for many people, and
+// each costs a template's run.
+type fixedTexts struct {
+	mu sync.RWMutex
+	m  map[*locales.Localizer]map[string]string
+	wm sync.Mutex
+	w  map[string]string // by localizer's language, id and data
+}
+
+// maxWithData bounds the texts with data kept; past it they are forgotten
+// all at once.
+const maxWithData = 4096
+
+func (f *fixedTexts) with(l *locales.Localizer, id string, kv []any) string {
+	var key strings.Builder
+	key.WriteString(l.Lang)
+	key.WriteByte(0)
+	key.WriteString(id)
+	for _, v := range kv {
+		key.WriteByte(0)
+		switch x := v.(type) {
+		case string:
+			key.WriteString(x)
+		case locales.HTML:
+			key.WriteByte(1)
+			key.WriteString(string(x))
+		case int:
+			key.WriteString(strconv.Itoa(x))
+		default:
+			return l.T(id, kv...) // data the key cannot name
+		}
+	}
+	k := key.String()
+	f.wm.Lock()
+	text, ok := f.w[k]
+	f.wm.Unlock()
+	if ok {
+		return text
+	}
+	text = l.T(id, kv...)
+	f.wm.Lock()
+	if f.w == nil || len(f.w) >= maxWithData {
+		f.w = make(map[string]string, maxWithData)
+	}
+	f.w[k] = text
+	f.wm.Unlock()
+	return text
+}
+
+func (f *fixedTexts) get(l *locales.Localizer, id string) string {
+	f.mu.RLock()
+	text, ok := f.m[l][id]
+	f.mu.RUnlock()
+	if ok {
+		return text
+	}
+	text = l.T(id)
+	f.mu.Lock()
+	if f.m[l] == nil {
+		f.m[l] = make(map[string]string)
+	}
+	f.m[l][id] = text
+	f.mu.Unlock()
+	return text
+}
 
 // state is what the conversation remembers between messages, stored with
 // the user as JSON.
@@ -159,21 +249,42 @@ type await struct {
 }
 
 // Handle answers one request. It never fails: trouble becomes a kind message
-// in the user's language, and the error is logged.
+// in the user's language, and the error is logged. The user's row and
+// conversation state are stored before it returns.
 func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
-	lock := &b.userLocks[uint64(in.UserID)%uint64(len(b.userLocks))]
-	lock.Lock()
-	defer lock.Unlock()
-	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome)}
-	user, err := b.db.User(ctx, in.UserID)
-	if err == nil {
+	defer b.lockUser(in.UserID)()
+	resp, user, ok := b.handle(ctx, in, nil)
+	if ok {
+		if err := b.db.SaveUser(ctx, user); err != nil {
+			b.log.Error("save user", "user", in.UserID, "err", err)
+		}
+	}
+	return resp
+}
+
+// handle answers one request and returns the user's row as the request
+// left it, for the caller to store; ok is false when there is nothing to
+// store (the user could not be loaded). prior is the row the person's
+// previous request left when it is not stored yet (the Telegram edge stores
+// a batch's rows together), nil to read it from the registry. The caller
+// must not handle two requests of one person at once with prior rows: each
+// must start from the row the previous one left. The caller holds
+// lockUser.
+func (b *Bot) handle(ctx context.Context, in Incoming, prior *registry.User) (Response, registry.User, bool) {
+	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome), fixed: &b.fixed}
+	var user registry.User
+	var err error
+	if prior != nil {
+		user = *prior
 		s.roles, err = b.db.Roles(ctx, in.UserID)
+	} else {
+		user, s.roles, err = b.db.UserWithRoles(ctx, in.UserID)
 	}
 	if err != nil {
 		b.log.Error("load user", "user", in.UserID, "err", err)
-		s.l = b.texts.For(locales.Match(in.ClientLang))
+		s.l = b.localizer(locales.Match(in.ClientLang))
 		s.say(s.T("error.generic"))
-		return s.resp
+		return s.resp, user, false
 	}
 	s.user = user
 	if in.FirstName != "" {
@@ -184,7 +295,8 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
 		s.user.ClientLang = l
 	}
 	lang := orDefault(s.user.Lang, s.user.ClientLang)
-	s.l = b.texts.For(lang)
+	s.l = b.localizer(lang)
+	s.st = state{}
 	if err := json.Unmarshal([]byte(s.user.State), &s.st); err != nil {
 		b.log.Warn("bad state, starting afresh", "user", in.UserID, "err", err)
 		s.st = state{}
@@ -195,18 +307,35 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
 		s.say(s.T("error.generic"))
 	}
 	b.checkKeyboards(&s.resp)
-	if s.erased {
-		return s.resp
+	if s.erased { // nothing of theirs is stored again, not even this request's row
+		s.resp.Erased = true
+		return s.resp, user, false
 	}
 	raw, err := json.Marshal(s.st)
-	if err == nil {
-		s.user.State = string(raw)
-		err = b.db.SaveUser(ctx, s.user)
-	}
 	if err != nil {
-		b.log.Error("save user", "user", in.UserID, "err", err)
+		b.log.Error("save state", "user", in.UserID, "err", err)
+		return s.resp, s.user, false
 	}
-	return s.resp
+	s.user.State = string(raw)
+	return s.resp, s.user, true
+}
+
+// lockUser takes the lock that serializes a person's requests (a webhook
+// may deliver two at once), so that neither overwrites the other's
+// conversation state; the returned func releases it.
+func (b *Bot) lockUser(id int64) func() {
+	lock := &b.userLocks[uint64(id)%uint64(len(b.userLocks))]
+	lock.Lock()
+	return lock.Unlock
+}
+
+// localizer returns the texts in a language; the localizers of the
+// languages the bot speaks are made once.
+func (b *Bot) localizer(lang string) *locales.Localizer {
+	if l, ok := b.localizers[lang]; ok {
+		return l
+	}
+	return b.texts.For(lang)
 }
 
 // checkKeyboards drops what Telegram would refuse from a response's

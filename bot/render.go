@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,46 +16,185 @@ import (
 // esc escapes user- or provider-supplied text for Telegram HTML.
 func esc(s string) string { return html.EscapeString(s) }
 
-// maxMessage is below Telegram's 4,096 characters, with room for entities.
+// maxMessage is below Telegram's 4,096 characters, with room to spare:
+// Telegram counts the text as the person reads it (tags and entities
+// resolved), in UTF-16 code units.
 const maxMessage = 3900
 
-// splitLong cuts replies longer than maxMessage at line breaks; the buttons
-// go with the last piece.
+// splitLong cuts replies longer than maxMessage into pieces Telegram takes:
+// on the text, never inside a tag or an entity; at a blank line if there is
+// one in the second half of the piece, else at a line break, else between
+// words, else between characters. A tag open at a cut is closed at the end
+// of the piece and opened again at the start of the next, so each piece is
+// valid HTML on its own. The buttons and the keyboard go with the last
+// piece; only the first can replace the pressed message.
 func splitLong(rs []Reply) []Reply {
 	var out []Reply
 	for _, r := range rs {
-		if utf8.RuneCountInString(r.Text) <= maxMessage {
+		if htmlLen(r.Text) <= maxMessage {
 			out = append(out, r)
 			continue
 		}
-		start := len(out)
-		var chunk strings.Builder
-		runes := 0 // in chunk
-		flush := func() {
-			if chunk.Len() > 0 {
-				out = append(out, Reply{Text: strings.TrimRight(chunk.String(), "\n")})
-				chunk.Reset()
-				runes = 0
+		pieces := splitHTML(r.Text, maxMessage)
+		for i, text := range pieces {
+			p := Reply{Text: text}
+			if i == 0 {
+				p.Edit = r.Edit
+			}
+			if i == len(pieces)-1 {
+				p.Buttons, p.Keyboard = r.Buttons, r.Keyboard
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// htmlToken is a tag, an entity or one character of Telegram HTML.
+type htmlToken struct {
+	raw   string
+	width int    // what it counts in the text the person reads
+	open  string // a tag's name when it opens one
+	close string // a tag's name when it closes one
+}
+
+// tokenizeHTML cuts Telegram HTML into tags, entities and characters. Text
+// that is not well formed (a "<" that opens nothing, a bare "&") is taken
+// as characters, as Telegram reads a bare "&".
+func tokenizeHTML(s string) []htmlToken {
+	var out []htmlToken
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '<':
+			if j := strings.IndexByte(s[i:], '>'); j > 0 {
+				raw := s[i : i+j+1]
+				inner := strings.TrimSpace(raw[1 : len(raw)-1])
+				t := htmlToken{raw: raw}
+				if name, ok := strings.CutPrefix(inner, "/"); ok {
+					t.close = strings.ToLower(strings.TrimSpace(name))
+				} else if name := strings.ToLower(strings.Fields(inner + " ")[0]); name != "" {
+					t.open = name
+				}
+				out = append(out, t)
+				i += j + 1
+				continue
+			}
+		case '&':
+			if j := strings.IndexByte(s[i:], ';'); j > 1 && j < 12 && !strings.ContainsAny(s[i+1:i+j], " &<") {
+				out = append(out, htmlToken{raw: s[i : i+j+1], width: 1})
+				i += j + 1
+				continue
 			}
 		}
-		for _, line := range strings.SplitAfter(r.Text, "\n") {
-			for utf8.RuneCountInString(line) > maxMessage { // one huge line: cut at runes
-				flush()
-				cut := []rune(line)
-				out = append(out, Reply{Text: string(cut[:maxMessage])})
-				line = string(cut[maxMessage:])
-			}
-			n := utf8.RuneCountInString(line)
-			if runes+n > maxMessage {
-				flush()
-			}
-			chunk.WriteString(line)
-			runes += n
+		r, n := utf8.DecodeRuneInString(s[i:])
+		w := 1
+		if r > 0xFFFF {
+			w = 2
 		}
-		flush()
-		last := &out[len(out)-1]
-		last.Buttons, last.Keyboard = r.Buttons, r.Keyboard
-		out[start].Edit = r.Edit // only the first piece can replace the old message
+		out = append(out, htmlToken{raw: s[i : i+n], width: w})
+		i += n
+	}
+	return out
+}
+
+// htmlLen is the length of Telegram HTML as Telegram counts it.
+func htmlLen(s string) int {
+	n := 0
+	for _, t := range tokenizeHTML(s) {
+		n += t.width
+	}
+	return n
+}
+
+// splitHTML cuts s into pieces of at most max characters as Telegram counts
+// them, each well formed.
+func splitHTML(s string, max int) []string {
+	toks := tokenizeHTML(s)
+	var out []string
+	var stack []htmlToken // the tags open, outermost first
+	for start := 0; start < len(toks); {
+		// The tags open at the start of the piece are opened again.
+		var b strings.Builder
+		open := slices.Clone(stack)
+		for _, t := range open {
+			b.WriteString(t.raw)
+		}
+		// The last place to cut of each rank: 1 between words, 2 at a line
+		// break, 3 at a blank line.
+		type cut struct {
+			at    int // the first token of the next piece
+			width int
+			stack []htmlToken
+		}
+		var cuts [4]*cut
+		width, end := 0, start
+		cur := slices.Clone(stack)
+		for end < len(toks) {
+			t := toks[end]
+			if width+t.width > max && t.width > 0 {
+				break
+			}
+			switch {
+			case t.open != "":
+				cur = append(cur, t)
+			case t.close != "":
+				for k := len(cur) - 1; k >= 0; k-- {
+					if cur[k].open == t.close {
+						cur = append(cur[:k:k], cur[k+1:]...)
+						break
+					}
+				}
+			}
+			width += t.width
+			end++
+			rank := 0
+			switch t.raw {
+			case "\n":
+				rank = 2
+				if end-2 >= start && toks[end-2].raw == "\n" {
+					rank = 3
+				}
+			case " ":
+				rank = 1
+			}
+			if rank > 0 {
+				cuts[rank] = &cut{at: end, width: width, stack: slices.Clone(cur)}
+			}
+		}
+		if end >= len(toks) { // the rest fits
+			for _, t := range toks[start:] {
+				b.WriteString(t.raw)
+			}
+			out = append(out, strings.TrimSpace(b.String()))
+			break
+		}
+		// The best cut in the second half of the piece, else the last one,
+		// else between characters.
+		best := &cut{at: end, width: width, stack: slices.Clone(cur)}
+		found := false
+		for rank := 3; rank >= 1 && !found; rank-- {
+			if c := cuts[rank]; c != nil && c.width >= max/2 {
+				best, found = c, true
+			}
+		}
+		for rank := 3; rank >= 1 && !found; rank-- {
+			if c := cuts[rank]; c != nil {
+				best, found = c, true
+			}
+		}
+		for _, t := range toks[start:best.at] {
+			b.WriteString(t.raw)
+		}
+		piece := strings.TrimRight(b.String(), " \n")
+		for k := len(best.stack) - 1; k >= 0; k-- {
+			piece += "</" + best.stack[k].open + ">"
+		}
+		out = append(out, strings.TrimSpace(piece))
+		stack = best.stack
+		start = best.at
+		for start < len(toks) && (toks[start].raw == "\n" || toks[start].raw == " ") {
+			start++
+		}
 	}
 	return out
 }

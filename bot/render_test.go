@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func TestSplitLong(t *testing.T) {
@@ -28,7 +27,7 @@ func TestSplitLong(t *testing.T) {
 			}
 			var joined strings.Builder
 			for i, r := range out {
-				if n := utf8.RuneCountInString(r.Text); n > maxMessage {
+				if n := htmlLen(r.Text); n > maxMessage {
 					t.Errorf("piece %d: got %d characters, want at most %d", i, n, maxMessage)
 				}
 				if (i == len(out)-1) != (r.Buttons != nil) {
@@ -39,10 +38,60 @@ func TestSplitLong(t *testing.T) {
 				}
 				joined.WriteString(r.Text)
 			}
-			if strings.ReplaceAll(joined.String(), "\n", "") != strings.ReplaceAll(c.text, "\n", "") {
+			if strings.ReplaceAll(joined.String(), "\n", "") != strings.ReplaceAll(strings.TrimSpace(c.text), "\n", "") {
 				t.Error("the pieces do not add up to the text")
 			}
 		})
+	}
+}
+
+// TestSplitLongKeepsHTML: a long text inside a tag, with entities, is cut
+// between words, never inside a tag or an entity, and each piece closes and
+// opens again the tags open at its ends; the pieces read as the whole.
+func TestSplitLongKeepsHTML(t *testing.T) {
+	words := strings.Repeat("Caffè &amp; tè, <b>sala</b> riunioni &lt;nuova&gt; 😀 ", 150) // about 6,900 characters
+	text := "<b>Nido &amp; Lavoro</b>\n📍 Via Roma 1, Seregno\n\n<i>" + words + "</i>\n\n<a href=\"https://example.org/a?b=1&amp;c=2\">sito</a>"
+	out := splitLong([]Reply{{Text: text, Buttons: [][]Button{{{Label: "Prenota", Data: "bk:x"}}}}})
+	if len(out) < 2 {
+		t.Fatalf("got %d pieces, want the text cut", len(out))
+	}
+	var plain strings.Builder
+	for i, r := range out {
+		if n := htmlLen(r.Text); n > maxMessage {
+			t.Errorf("piece %d: %d characters, over %d", i, n, maxMessage)
+		}
+		depth := map[string]int{}
+		for _, tok := range tokenizeHTML(r.Text) {
+			switch {
+			case tok.open != "":
+				depth[tok.open]++
+			case tok.close != "":
+				if depth[tok.close]--; depth[tok.close] < 0 {
+					t.Errorf("piece %d closes %s it did not open", i, tok.close)
+				}
+			case len(tok.raw) > 1 && tok.raw[0] == '&' && !strings.HasSuffix(tok.raw, ";"):
+				t.Errorf("piece %d: a broken entity %q", i, tok.raw)
+			}
+		}
+		for tag, d := range depth {
+			if d != 0 {
+				t.Errorf("piece %d leaves %s open", i, tag)
+			}
+		}
+		if i > 0 && !strings.HasPrefix(r.Text, "<i>") {
+			t.Errorf("piece %d starts %q, want the italics opened again", i, r.Text[:20])
+		}
+		plain.WriteString(stripHTML(r.Text) + " ")
+	}
+	if !strings.HasPrefix(out[0].Text, "<b>Nido &amp; Lavoro</b>\n📍 Via Roma 1") {
+		t.Errorf("got the first piece starting %q, want the name and the address", out[0].Text[:40])
+	}
+	if out[len(out)-1].Buttons == nil || !strings.HasSuffix(out[len(out)-1].Text, "sito</a>") {
+		t.Errorf("got the last piece ending %q with buttons %v, want the link and the buttons", out[len(out)-1].Text, out[len(out)-1].Buttons)
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if norm(plain.String()) != norm(stripHTML(text)) {
+		t.Error("the pieces do not read as the whole text")
 	}
 }
 

@@ -87,6 +87,9 @@ type Response struct {
 	// Progress names the announcement whose delivery report the last reply
 	// is: the edge records that message, and edits it as the sending goes.
 	Progress int64
+	// Erased says the person was erased (/cancellami): an edge that keeps
+	// their row to store later must drop it.
+	Erased bool
 }
 
 // Outgoing is a message for a user other than the one who asked, or one the

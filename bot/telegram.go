@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,9 +22,11 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/comune-seregno/coworkbot/locales"
+	"github.com/comune-seregno/coworkbot/registry"
 )
 
-// TelegramConfig is how to reach the Bot API.
+// TelegramConfig is how to reach the Bot API, and how the edge paces and
+// retries. The zero value of each field means its default.
 type TelegramConfig struct {
 	Token       string
 	Endpoint    string        // base URL; "/bot<token>/<method>" is appended
@@ -33,26 +37,94 @@ type TelegramConfig struct {
 	WebhookURL string
 	Listen     string
 	Secret     string
-	// Sleep waits before a retry; tests replace it. Default: a timer that
-	// ends early when ctx does.
+
+	// Workers is how many updates are handled at once, each of a different
+	// person; one person's are handled in order. Default DefaultWorkers.
+	Workers int
+	// BroadcastRate is the pace of Broadcast, in messages a second; default
+	// DefaultBroadcastRate. Replies are not held back by it.
+	BroadcastRate float64
+	// ReplyPatience is how long a reply (or a message to someone else) is
+	// retried while Telegram or the network fails; default 10 minutes.
+	ReplyPatience time.Duration
+	// BroadcastPatience is how long Broadcast retries one message before it
+	// answers ErrRetryLater; default 2 minutes.
+	BroadcastPatience time.Duration
+	// SendTimeout bounds one attempt of a call; default 60s, far longer
+	// than Telegram takes even when slow, so that a slow answer is not
+	// taken for a lost one and the message sent twice.
+	SendTimeout time.Duration
+	// HoldAfter is how long an update may be under way before it is held
+	// in the registry, so that the offset passes it and a restart handles
+	// it again; default 10s.
+	HoldAfter time.Duration
+	// StopGrace is how long, when the bot stops, the updates under way may
+	// take to finish; what does not finish is handed back. Default 10s.
+	StopGrace time.Duration
+
+	// Now and Sleep are the clock and the wait before a retry; tests
+	// replace them together. Default: time.Now and a timer that ends early
+	// when ctx does.
+	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (c *TelegramConfig) setDefaults() {
+	if c.Endpoint == "" {
+		c.Endpoint = DefaultEndpoint
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 30 * time.Second
+	}
+	if c.Workers <= 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.BroadcastRate <= 0 {
+		c.BroadcastRate = DefaultBroadcastRate
+	}
+	if c.ReplyPatience <= 0 {
+		c.ReplyPatience = 10 * time.Minute
+	}
+	if c.BroadcastPatience <= 0 {
+		c.BroadcastPatience = 2 * time.Minute
+	}
+	if c.SendTimeout <= 0 {
+		c.SendTimeout = 60 * time.Second
+	}
+	if c.HoldAfter <= 0 {
+		c.HoldAfter = 10 * time.Second
+	}
+	if c.StopGrace <= 0 {
+		c.StopGrace = 10 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Sleep == nil {
+		c.Sleep = sleepCtx
+	}
 }
 
 // DefaultEndpoint is the official Bot API.
 const DefaultEndpoint = "https://api.telegram.org"
 
 // Telegram is the Telegram front end: updates in, replies out, through
-// go-telegram-bot-api. Telegram types never leave this file.
+// go-telegram-bot-api. Telegram types never leave the edge's files.
 type Telegram struct {
 	bot  *Bot
 	cfg  TelegramConfig
-	api  *tgbotapi.BotAPI // sends, with a client that outlives shutdown briefly
-	poll *tgbotapi.BotAPI // long polls, cancelled by the run context
+	api  *tgbotapi.BotAPI // what getMe said
+	http *http.Client     // the connections every call shares
+	pace *pacer
 	log  *slog.Logger
+
+	base     string // the endpoint's URL for methods: …/bot<token>/
+	hookOnce sync.Once
+	pipe     *pipeline // while Run runs (or WebhookHandler serves)
 }
 
 // ctxClient makes every request of the library carry a context, so that a
-// long poll ends as soon as the bot stops.
+// call ends as soon as its context does.
 type ctxClient struct {
 	ctx context.Context
 	c   *http.Client
@@ -66,26 +138,23 @@ func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, er
 	if cfg.Token == "" {
 		return nil, errors.New("telegram: no token (set TELEGRAM_BOT_TOKEN or -token)")
 	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = DefaultEndpoint
-	}
-	if cfg.PollTimeout <= 0 {
-		cfg.PollTimeout = 30 * time.Second
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
+	cfg.setDefaults()
 	endpoint := strings.TrimRight(cfg.Endpoint, "/") + "/bot%s/%s"
-	sendClient := &http.Client{Timeout: 20 * time.Second}
-	pollClient := ctxClient{ctx: ctx, c: &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}}
-	t := &Telegram{bot: b, cfg: cfg, log: b.log.With("edge", "telegram")}
+	// Every worker keeps its connection: without this, net/http keeps two
+	// idle connections a host and opens (and closes) one per call beyond.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = cfg.Workers + 8
+	tr.MaxIdleConns = cfg.Workers + 16
+	client := &http.Client{Transport: tr}
+	t := &Telegram{bot: b, cfg: cfg, http: client, log: b.log.With("edge", "telegram"),
+		base: strings.TrimRight(cfg.Endpoint, "/") + "/bot" + cfg.Token + "/",
+		pace: newPacer(cfg.BroadcastRate, cfg.Now, cfg.Sleep)}
 	for attempt := 0; ; attempt++ {
-		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, sendClient)
+		actx, cancel := context.WithTimeout(ctx, cfg.SendTimeout)
+		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, ctxClient{ctx: actx, c: client})
+		cancel()
 		if err == nil {
 			t.api = api
-			poll := *api
-			poll.Client = pollClient
-			t.poll = &poll
 			t.log.Info("connected", "bot", api.Self.UserName, "endpoint", cfg.Endpoint)
 			b.SetUsername(api.Self.UserName)
 			return t, nil
@@ -99,6 +168,26 @@ func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, er
 			return nil, err
 		}
 	}
+}
+
+// BotUsername asks the Bot API at endpoint (DefaultEndpoint when empty)
+// who the bot with token is (getMe) and returns its username, for the links
+// coworkbot link and poster print.
+func BotUsername(ctx context.Context, endpoint, token string) (string, error) {
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	api, err := tgbotapi.NewBotAPIWithClient(token, strings.TrimRight(endpoint, "/")+"/bot%s/%s", ctxClient{ctx: cctx, c: http.DefaultClient})
+	if err != nil {
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {
+			return "", fmt.Errorf("telegram: the token was refused: %w", err)
+		}
+		return "", fmt.Errorf("telegram: getMe: %w", err)
+	}
+	return api.Self.UserName, nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -118,55 +207,141 @@ func backoff(attempt int) time.Duration {
 }
 
 // Run sets the command menus, then handles updates (long polling, or the
-// webhook) and the bot's own ticks until ctx ends.
+// webhook) and the bot's own ticks until ctx ends. Stopping, it lets the
+// updates under way finish within StopGrace, hands back the others and
+// stores the offset up to what is done.
 func (t *Telegram) Run(ctx context.Context) error {
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
 	t.setCommands(ctx)
+	t.warmUp(ctx)
+	p := newPipeline(t, t.cfg.WebhookURL == "")
+	if err := t.restore(ctx, p); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return err
+	}
+	t.pipe = p
+	p.start(work)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t.ticker(ctx)
+		t.ticker(ctx, work)
 	}()
-	defer wg.Wait() // the ticker ends with ctx; nothing outlives Run
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t.broadcaster(ctx)
+	}()
+	var err error
 	if t.cfg.WebhookURL != "" {
-		return t.serveWebhook(ctx)
+		err = t.serveWebhook(ctx, p)
+	} else {
+		if derr := t.call(ctx, t.setup(), "deleteWebhook", struct{}{}, nil); derr != nil && ctx.Err() == nil {
+			t.log.Warn("deleteWebhook", "err", derr)
+		}
+		err = t.pollLoop(ctx, p)
 	}
-	if _, err := t.call(ctx, 0, tgbotapi.DeleteWebhookConfig{}); err != nil {
-		t.log.Warn("deleteWebhook", "err", err)
+	p.stop(t.cfg.StopGrace, cancelWork)
+	if p.polling {
+		t.confirm(context.WithoutCancel(ctx), p.currentOffset())
 	}
-	return t.pollLoop(ctx)
+	wg.Wait() // the ticker ends with ctx; nothing outlives Run
+	return err
+}
+
+// warmUp builds what the first messages would otherwise wait for: the
+// list's index and the parser of its names and of the gazetteer. Both
+// leave much garbage behind (tens of megabytes with 10,000 spaces), so the
+// garbage collector runs often meanwhile, and the memory is given back
+// after: the process's peak stays near what it keeps.
+func (t *Telegram) warmUp(ctx context.Context) {
+	old := debug.SetGCPercent(10)
+	defer debug.SetGCPercent(old)
+	if _, err := t.bot.parser(&session{ctx: ctx}); err != nil {
+		t.log.Warn("parser", "err", err)
+	}
+	debug.FreeOSMemory()
 }
 
 // setCommands publishes the command menu in each language; the default
 // (no language_code) is Italian.
 func (t *Telegram) setCommands(ctx context.Context) {
 	for _, lang := range append([]string{""}, locales.Languages...) {
-		var cmds []tgbotapi.BotCommand
+		body := setMyCommandsBody{Commands: []botCommand{}, LanguageCode: lang}
 		for _, c := range t.bot.Menu(orDefault(lang, locales.Default)) {
-			cmds = append(cmds, tgbotapi.BotCommand{Command: c.Command, Description: c.Description})
+			body.Commands = append(body.Commands, botCommand{Command: c.Command, Description: c.Description})
 		}
-		cfg := tgbotapi.NewSetMyCommands(cmds...)
-		cfg.LanguageCode = lang
-		if _, err := t.call(ctx, 0, cfg); err != nil {
+		if err := t.call(ctx, t.setup(), "setMyCommands", body, nil); err != nil {
 			t.log.Warn("setMyCommands", "lang", lang, "err", err)
 		}
 	}
 }
 
-const offsetKey = "telegram.offset"
-
-// pollLoop long-polls getUpdates. Each update is handled before the offset
-// moves past it, and the offset is stored, so a restart neither loses nor
-// repeats an update.
-func (t *Telegram) pollLoop(ctx context.Context) error {
-	stored, err := t.bot.db.Setting(ctx, offsetKey)
+// restore reads where the last run stopped: the offset, the updates handled
+// past it, and the updates held; the held ones are handled first.
+func (t *Telegram) restore(ctx context.Context, p *pipeline) error {
+	if p.polling {
+		stored, err := t.bot.db.Setting(ctx, offsetKey)
+		if err != nil {
+			return err
+		}
+		p.offset, _ = strconv.Atoi(stored)
+		seen, err := t.bot.db.HandledFrom(ctx, updateSource, int64(p.offset))
+		if err != nil {
+			return err
+		}
+		for _, id := range seen {
+			p.seen[int(id)] = true
+		}
+	}
+	held, err := t.bot.db.HeldUpdates(ctx, updateSource)
 	if err != nil {
 		return err
 	}
-	offset, _ := strconv.Atoi(stored)
+	for _, h := range held {
+		u, ok := t.decode(json.RawMessage(h.Raw))
+		j := p.newJob(int(h.ID), []byte(h.Raw), u.r, ok && u.ok)
+		j.held = true
+		close(j.settled)
+		p.take(j)
+		t.log.Info("handling again an update held at the last stop", "update", h.ID)
+	}
+	return nil
+}
+
+// pollLoop long-polls getUpdates and hands each new update to the
+// pipeline. The offset it asks with is the pipeline's: every update below
+// it is settled. While updates are under way Telegram gives them again
+// (they are not confirmed yet); those are skipped, and the loop waits for a
+// batch to be stored before it asks again.
+func (t *Telegram) pollLoop(ctx context.Context, p *pipeline) error {
 	failures := 0
+	var last time.Time // of the last getUpdates
 	for ctx.Err() == nil {
-		updates, err := t.getUpdates(offset)
+		inflight, changed := p.busy()
+		if inflight >= maxInflight-100 {
+			select { // too much under way: wait for some to be done
+			case <-changed:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		timeout := t.cfg.PollTimeout
+		if inflight > 0 {
+			// The updates under way come back at once anyway: ask again
+			// only after a short while, to take the new ones in batches.
+			timeout = 0
+			select {
+			case <-time.After(time.Until(last.Add(pollEvery))):
+			case <-ctx.Done():
+				continue
+			}
+		}
+		last = time.Now()
+		updates, err := t.getUpdates(ctx, p.currentOffset(), timeout, p.known)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -184,16 +359,15 @@ func (t *Telegram) pollLoop(ctx context.Context) error {
 			continue
 		}
 		failures = 0
+		fresh := len(updates)
 		for _, u := range updates {
-			if ctx.Err() != nil {
-				break // stopping: the rest come again at the next start
-			}
-			if u.ok {
-				t.handleUpdate(ctx, u.Update)
-			}
-			offset = u.UpdateID + 1
-			if err := t.bot.db.SetSetting(context.WithoutCancel(ctx), offsetKey, strconv.Itoa(offset)); err != nil {
-				t.log.Error("store offset", "err", err)
+			p.take(p.newJob(u.id, u.raw, u.r, u.ok))
+		}
+		if fresh == 0 && inflight > 0 {
+			select { // nothing new: wait until something is stored
+			case <-changed:
+			case <-ctx.Done():
+			case <-time.After(250 * time.Millisecond):
 			}
 		}
 	}
@@ -201,105 +375,140 @@ func (t *Telegram) pollLoop(ctx context.Context) error {
 	return nil
 }
 
-// polledUpdate is an update as getUpdates gave it; ok is false when it
-// could not be decoded (only its id is known, and it is skipped).
-type polledUpdate struct {
-	tgbotapi.Update
-	ok bool
+// confirm tells Telegram, with one last getUpdates, that the updates below
+// the offset are done, so that it does not give them again. The offset is
+// stored already: the next start would confirm them anyway.
+func (t *Telegram) confirm(ctx context.Context, offset int) {
+	if offset == 0 {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	body := getUpdatesBody{Offset: offset, Limit: 1, AllowedUpdates: json.RawMessage(allowedUpdates)}
+	if err := t.postWith(cctx, t.http, "getUpdates", body, nil); err != nil {
+		t.log.Info("confirming the last updates", "err", err)
+	}
 }
 
-// getUpdates long-polls for the updates from offset on. Each update is
-// decoded on its own, so one the library cannot read is skipped instead of
-// stopping every later one.
-func (t *Telegram) getUpdates(offset int) ([]polledUpdate, error) {
-	params := tgbotapi.Params{}
-	params.AddNonZero("offset", offset)
-	params.AddNonZero("timeout", int(t.cfg.PollTimeout/time.Second))
-	params["allowed_updates"] = `["message","callback_query"]`
-	resp, err := t.poll.MakeRequest("getUpdates", params)
-	if err != nil {
+// pollEvery is how often getUpdates is asked while updates are under way.
+const pollEvery = 20 * time.Millisecond
+
+// polledUpdate is an update as getUpdates gave it: its id, its JSON, and
+// what the bot makes of it; ok is false when the bot does not answer it
+// (an undecodable update, or a kind the bot ignores).
+type polledUpdate struct {
+	id  int
+	raw []byte
+	r   received
+	ok  bool
+}
+
+// getUpdates long-polls for the updates from offset on, and returns those
+// not known already. Each update is decoded on its own, so one the library
+// cannot read is skipped instead of stopping every later one.
+func (t *Telegram) getUpdates(ctx context.Context, offset int, timeout time.Duration, known func(int) bool) ([]polledUpdate, error) {
+	pctx, cancel := context.WithTimeout(ctx, timeout+t.cfg.SendTimeout)
+	defer cancel()
+	batch := &updateBatch{t: t, offset: offset, known: known}
+	body := getUpdatesBody{Offset: offset, Timeout: int(timeout / time.Second), AllowedUpdates: json.RawMessage(allowedUpdates)}
+	if err := t.postWith(pctx, t.http, "getUpdates", body, batch); err != nil {
 		return nil, err
 	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(resp.Result, &raws); err != nil {
-		return nil, fmt.Errorf("getUpdates: %w", err)
-	}
-	out := make([]polledUpdate, 0, len(raws))
-	for _, raw := range raws {
-		var u polledUpdate
-		if err := json.Unmarshal(raw, &u.Update); err != nil {
-			var id struct {
-				UpdateID int `json:"update_id"`
-			}
-			if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
-				return nil, fmt.Errorf("getUpdates: an update without an id: %s", raw)
-			}
-			t.log.Error("undecodable update skipped", "update", id.UpdateID, "err", err)
-			u.UpdateID = id.UpdateID
-		} else {
-			u.ok = true
-		}
-		out = append(out, u)
-	}
-	return out, nil
+	return batch.out, nil
 }
 
-// handleTimeout bounds the handling of one update, replies included; it
-// runs to its end even while the bot stops, within this time.
-const handleTimeout = 30 * time.Second
+// allowedUpdates are the kinds of update the bot asks for.
+const allowedUpdates = `["message","callback_query"]`
 
-// handleUpdate converts one update, lets the bot answer it and delivers the
-// answer. A bad update is logged and skipped; it never stops the bot.
-func (t *Telegram) handleUpdate(runCtx context.Context, u tgbotapi.Update) {
-	// An update that has started is finished even if the bot is stopping,
-	// so that it is never half handled and then marked done.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), handleTimeout)
-	defer cancel()
+// decode reads one update; the second result is false when the library
+// cannot read it (it is then skipped, and logged).
+func (t *Telegram) decode(raw json.RawMessage) (polledUpdate, bool) {
+	u := polledUpdate{raw: raw}
+	var upd tgbotapi.Update
+	if err := json.Unmarshal(raw, &upd); err != nil {
+		var id struct {
+			UpdateID int `json:"update_id"`
+		}
+		json.Unmarshal(raw, &id)
+		t.log.Error("undecodable update skipped", "update", id.UpdateID, "err", err)
+		u.id = id.UpdateID
+		return u, false
+	}
+	u.id = upd.UpdateID
+	u.r, u.ok = receive(upd)
+	if !u.ok {
+		t.log.Debug("ignored update", "update", upd.UpdateID)
+	}
+	return u, true
+}
+
+// run handles one update and delivers the answer: the replies, then the
+// messages for other people. It reports false when ctx ended first (the
+// bot is stopping): the update is then handed back. A bad update is logged
+// and skipped; it never stops the bot.
+func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *registry.User, finished, erased bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			t.log.Error("panic handling update", "update", u.UpdateID, "panic", r)
+			t.log.Error("panic handling update", "update", j.id, "panic", r)
+			row, finished, erased = nil, true, false
 		}
 	}()
-	r, ok := receive(u)
-	if !ok {
-		t.log.Debug("ignored update", "update", u.UpdateID)
-		return
-	}
-	// A redelivered update (a webhook retry, a restart before the offset
-	// was stored) is answered once. It is marked after the answer went out:
-	// after a crash a reply may come twice, but is never lost, and bookings
-	// are idempotent by their own keys.
-	if done, err := t.bot.db.Handled(ctx, "telegram", int64(u.UpdateID)); err != nil {
-		t.log.Error("check handled", "update", u.UpdateID, "err", err)
-	} else if done {
-		t.log.Info("update delivered twice, skipped", "update", u.UpdateID)
-		if r.callbackID != "" {
-			t.call(ctx, r.in.UserID, tgbotapi.NewCallback(r.callbackID, ""))
-		}
-		return
-	}
+	r := j.r
 	var resp Response
 	if r.callbackID == "" || r.in.Callback != "" {
-		resp = t.bot.Handle(ctx, r.in)
-	}
-	sendCtx := ctx
-	if r.callbackID != "" {
-		if _, err := t.call(sendCtx, r.in.UserID, tgbotapi.NewCallback(r.callbackID, stripHTML(resp.Notice))); err != nil {
-			t.log.Warn("answerCallbackQuery", "err", err)
+		unlock := t.bot.lockUser(r.in.UserID)
+		var u registry.User
+		var ok bool
+		resp, u, ok = t.bot.handle(ctx, r.in, prior)
+		unlock()
+		if ok {
+			row = &u
 		}
 	}
+	if ctx.Err() != nil {
+		return nil, false, false
+	}
+	if r.callbackID != "" {
+		body := answerCallbackBody{CallbackQueryID: r.callbackID, Text: stripHTML(resp.Notice)}
+		if err := t.call(ctx, t.reply(callAnswer, r.chatID, r.in.UserID), "answerCallbackQuery", body, nil); err != nil {
+			// A press answered again after a restart is too old by then.
+			level := slog.LevelWarn
+			if strings.Contains(err.Error(), "query is too old") {
+				level = slog.LevelInfo
+			}
+			t.log.Log(ctx, level, "answerCallbackQuery", "err", err)
+		}
+	}
+	oc := t.reply(callMessage, r.chatID, r.in.UserID)
+	last := 0
 	for _, reply := range splitLong(resp.Replies) {
-		if err := t.send(sendCtx, r.chatID, r.messageID, reply); err != nil {
+		id, err := t.send(ctx, oc, r.messageID, reply)
+		if err == nil {
+			last = id
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, false, false
+			}
 			t.log.Warn("reply not delivered", "user", r.in.UserID, "err", err)
-			if errors.Is(err, errBlocked) {
+			if errors.Is(err, ErrBlocked) {
+				if row != nil {
+					row.Blocked = true // as call stored it, which the row must not undo
+				}
 				break
 			}
 		}
 	}
-	t.deliverAll(sendCtx, resp.Others)
-	if _, err := t.bot.db.MarkHandled(sendCtx, "telegram", int64(u.UpdateID)); err != nil {
-		t.log.Error("mark handled", "update", u.UpdateID, "err", err)
+	if resp.Progress != 0 && last != 0 { // the delivery report, edited as the announcement goes
+		if err := t.bot.db.SetProgressMessage(context.WithoutCancel(ctx), resp.Progress, int64(last)); err != nil {
+			t.log.Error("record the progress message", "announcement", resp.Progress, "err", err)
+		}
 	}
+	t.deliverAll(ctx, resp.Others)
+	if ctx.Err() != nil {
+		return nil, false, false
+	}
+	return row, true, resp.Erased
 }
 
 // received is an update as the core sees it, with what only this edge
@@ -354,8 +563,9 @@ func receive(u tgbotapi.Update) (received, bool) {
 	return r, false
 }
 
-// ticker runs the bot's own work every TickEvery until ctx ends.
-func (t *Telegram) ticker(ctx context.Context) {
+// ticker runs the bot's own work every TickEvery until ctx ends; work is
+// the context its deliveries run in, which outlives ctx by the stop's grace.
+func (t *Telegram) ticker(ctx, work context.Context) {
 	tick := time.NewTicker(TickEvery)
 	defer tick.Stop()
 	for {
@@ -363,33 +573,30 @@ func (t *Telegram) ticker(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
-			if err := t.bot.Tick(tctx, t.Deliver); err != nil {
+			if err := t.bot.Tick(work, t.Deliver); err != nil {
 				t.log.Error("tick", "err", err)
 			}
-			cancel()
 		}
 	}
 }
 
 // serveWebhook registers the webhook and serves it until ctx ends. Requests
 // without the secret token are refused.
-func (t *Telegram) serveWebhook(ctx context.Context) error {
+func (t *Telegram) serveWebhook(ctx context.Context, p *pipeline) error {
 	if t.cfg.Secret == "" {
 		var b [24]byte
 		rand.Read(b[:])
 		t.cfg.Secret = hex.EncodeToString(b[:])
 	}
-	params := tgbotapi.Params{"url": t.cfg.WebhookURL, "secret_token": t.cfg.Secret}
-	params.AddNonEmpty("allowed_updates", `["message","callback_query"]`)
-	if _, err := t.api.MakeRequest("setWebhook", params); err != nil {
+	body := setWebhookBody{URL: t.cfg.WebhookURL, SecretToken: t.cfg.Secret, AllowedUpdates: json.RawMessage(allowedUpdates)}
+	if err := t.call(ctx, t.setup(), "setWebhook", body, nil); err != nil {
 		return fmt.Errorf("setWebhook: %w", err)
 	}
 	ln, err := net.Listen("tcp", t.cfg.Listen)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: t.WebhookHandler(ctx), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: t.webhook(ctx, p), ReadHeaderTimeout: 10 * time.Second}
 	t.log.Info("webhook listening", "addr", ln.Addr().String(), "url", t.cfg.WebhookURL)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -398,18 +605,45 @@ func (t *Telegram) serveWebhook(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	// Let the requests under way finish (each within handleTimeout) before
-	// Run returns and the database closes.
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout+5*time.Second)
+	// The requests under way answer as their updates settle, or are handed
+	// back (503) when the stop's grace is over.
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.cfg.StopGrace+5*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shut)
 	<-served
 	return err
 }
 
-// WebhookHandler answers Telegram's webhook posts: it checks the secret
-// token header, then handles the update.
+// WebhookHandler answers Telegram's webhook posts, for a bot that serves
+// them itself rather than with Run: it checks the secret token header,
+// then handles the update, until ctx ends.
 func (t *Telegram) WebhookHandler(ctx context.Context) http.Handler {
+	t.hookOnce.Do(func() {
+		if t.pipe != nil {
+			return
+		}
+		work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+		p := newPipeline(t, false)
+		if err := t.restore(ctx, p); err != nil {
+			t.log.Error("webhook: restore held updates", "err", err)
+		}
+		t.pipe = p
+		p.start(work)
+		go func() {
+			<-ctx.Done()
+			p.stop(t.cfg.StopGrace, cancelWork)
+		}()
+	})
+	return t.webhook(ctx, t.pipe)
+}
+
+// webhook is the handler of Telegram's posts. Each update is claimed once:
+// a duplicate (Telegram posts an update again when the answer is late, and
+// may post it while the first is still being handled) is answered 200 at
+// once and not handled again. The answer to the first comes when the
+// update is settled: handled and stored, or held; 503 when the bot stops
+// before, so that Telegram posts it again.
+func (t *Telegram) webhook(ctx context.Context, p *pipeline) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(t.cfg.Secret)) != 1 {
@@ -420,12 +654,44 @@ func (t *Telegram) WebhookHandler(ctx context.Context) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		var u tgbotapi.Update
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&u); err != nil {
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		t.handleUpdate(ctx, u)
-		w.WriteHeader(http.StatusOK)
+		u, decoded := t.decode(raw)
+		if !decoded && u.id == 0 {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		if p.byIDHas(u.id) {
+			t.log.Info("update delivered twice, skipped", "update", u.id)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if done, err := t.bot.db.Handled(r.Context(), updateSource, int64(u.id)); err != nil {
+			t.log.Error("check handled", "update", u.id, "err", err)
+		} else if done {
+			t.log.Info("update delivered again, already handled", "update", u.id)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		j, fresh := p.take(p.newJob(u.id, raw, u.r, u.ok && decoded))
+		if !fresh {
+			t.log.Info("update delivered twice, skipped", "update", u.id)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		select {
+		case <-j.settled:
+			w.WriteHeader(http.StatusOK)
+		case <-ctx.Done():
+			select {
+			case <-j.settled:
+				w.WriteHeader(http.StatusOK)
+			case <-time.After(t.cfg.StopGrace + time.Second):
+				http.Error(w, "stopping", http.StatusServiceUnavailable)
+			}
+		}
 	})
 }

@@ -8,150 +8,274 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// This file is the sending half of the Telegram edge: replies and messages
-// to other users become Bot API calls, which survive what a real server
-// does (flood limits, outages, blocked users).
+// This file is the sending half of the Telegram edge: replies, messages to
+// other people and broadcasts become Bot API calls, paced by one pacer
+// (telegram_limit.go) and retried as each kind of call allows, so that
+// they survive what a real server does: flood waits, outages, slow answers,
+// dropped connections, blocked users.
+//
+// What happens when a call's outcome is unknown (it timed out after the
+// request went out, or the connection dropped before the answer came):
+//
+//   - a new message (sendMessage, sendVenue, sendLocation, copyMessage) is
+//     sent again: at least once, so a person may see it twice but never
+//     miss it. The timeout of one call (SendTimeout, 60 s by default) is far
+//     longer than Telegram takes even when slow, so that this happens only
+//     when the network truly failed;
+//   - an edit (editMessageText), a button's answer (answerCallbackQuery), an
+//     inline answer and the bot's set-up (commands, descriptions, webhook)
+//     are repeated freely: doing them twice leaves what doing them once
+//     does (a repeated edit is "message is not modified");
+//   - a chat action (sendChatAction, "typing…") is sent at most once: it
+//     is never retried.
+//
+// A call is retried while its patience lasts: ReplyPatience (10 minutes by
+// default) for replies and messages to others, BroadcastPatience for a
+// broadcast's message, about a minute for a button's answer, which
+// Telegram refuses once the press is old.
 
-var errBlocked = errors.New("the user blocked the bot")
+// The kinds of failure a caller may act on; each wraps the Bot API's own
+// error.
+var (
+	// ErrBlocked is a chat the bot cannot write to: the person blocked the
+	// bot or deactivated their account, or the bot was removed from the
+	// group. They are marked as having blocked the bot (registry's
+	// SetBlocked) and get nothing until they write again.
+	ErrBlocked = errors.New("telegram: the bot may not write to this chat")
+	// ErrChatNotFound is a chat Telegram does not know: an id that never
+	// started the bot.
+	ErrChatNotFound = errors.New("telegram: chat not found")
+	// ErrRefused is a message Telegram refused as it is (a 400: bad HTML,
+	// too long, a bad button): sending it again will not help.
+	ErrRefused = errors.New("telegram: message refused")
+	// ErrRetryLater is a message that could not be sent for now: the Bot
+	// API or the network kept failing for longer than the call's patience.
+	// It may have been delivered after all if the last attempt's outcome is
+	// unknown.
+	ErrRetryLater = errors.New("telegram: not sent for now, retry later")
+)
+
+// callKind is how a Bot API call is paced and retried.
+type callKind uint8
+
+const (
+	callMessage callKind = iota // a new message: paced; at least once
+	callEdit                    // an edit of a message: repeated freely
+	callAnswer                  // an answer to a button or an inline query: repeated freely, while young
+	callAction                  // a chat action: at most once
+	callSetup                   // the bot's set-up (getMe, commands, descriptions, webhook): repeated freely
+)
+
+// answerPatience is how long a button's or an inline query's answer is
+// retried: Telegram refuses it once the query is old.
+const answerPatience = time.Minute
+
+// outCall says how one call goes: its kind, its lane and chat for the
+// pacer, the person whose 403 marks them as having blocked the bot, and
+// when to give up.
+type outCall struct {
+	kind  callKind
+	lane  lane
+	chat  int64
+	user  int64
+	until time.Time
+}
+
+// reply is the outCall of a message in a conversation with chat, on behalf
+// of user.
+func (t *Telegram) reply(kind callKind, chat, user int64) outCall {
+	patience := t.cfg.ReplyPatience
+	if kind == callAnswer {
+		patience = answerPatience
+	}
+	return outCall{kind: kind, lane: laneReply, chat: chat, user: user, until: t.cfg.Now().Add(patience)}
+}
+
+// setup is the outCall of a set-up call.
+func (t *Telegram) setup() outCall {
+	return outCall{kind: callSetup, until: t.cfg.Now().Add(t.cfg.ReplyPatience)}
+}
 
 // send delivers one reply: a venue, an edit of the pressed message, or a new
-// message with its keyboard.
-func (t *Telegram) send(ctx context.Context, chatID int64, pressed int, r Reply) error {
+// message with its keyboard. It returns the id of the message sent or
+// edited.
+func (t *Telegram) send(ctx context.Context, oc outCall, pressed int, r Reply) (int, error) {
+	chatID := oc.chat
 	if r.Document != nil {
-		return t.sendDocument(ctx, chatID, r)
+		oc.kind = callMessage
+		return t.sendDocument(ctx, oc, r)
 	}
 	if v := r.Venue; v != nil {
-		_, err := t.call(ctx, chatID, tgbotapi.NewVenue(chatID, v.Title, v.Address, v.Point.Lat(), v.Point.Lon()))
-		return err
+		oc.kind = callMessage
+		var m sentMessage
+		err := t.call(ctx, oc, "sendVenue", sendVenueBody{ChatID: chatID, Latitude: v.Point.Lat(), Longitude: v.Point.Lon(),
+			Title: v.Title, Address: v.Address}, &m)
+		return m.MessageID, err
 	}
-	if r.Photo != "" {
-		_, err := t.call(ctx, chatID, tgbotapi.NewPhoto(chatID, tgbotapi.FileID(r.Photo)))
-		return err
+	if r.Photo != "" { // a photo Telegram keeps, by its file id
+		oc.kind = callMessage
+		var m sentMessage
+		err := t.call(ctx, oc, "sendPhoto", sendPhotoBody{ChatID: chatID, Photo: r.Photo}, &m)
+		return m.MessageID, err
 	}
 	if c := r.Copy; c != nil {
-		cp := tgbotapi.NewCopyMessage(chatID, c.ChatID, int(c.MessageID))
+		oc.kind = callMessage
+		body := copyMessageBody{ChatID: chatID, FromChatID: c.ChatID, MessageID: int(c.MessageID)}
 		if len(r.Buttons) > 0 {
-			cp.ReplyMarkup = inlineKeyboard(r.Buttons)
+			body.ReplyMarkup = inlineKeyboard(r.Buttons)
 		}
-		_, err := t.call(ctx, chatID, cp)
-		return err
+		var m sentMessage
+		err := t.call(ctx, oc, "copyMessage", body, &m)
+		return m.MessageID, err
 	}
 	if r.Edit && pressed != 0 {
-		edit := tgbotapi.NewEditMessageText(chatID, pressed, r.Text)
-		edit.ParseMode = tgbotapi.ModeHTML
-		edit.DisableWebPagePreview = true
+		body := editMessageTextBody{ChatID: chatID, MessageID: pressed, Text: r.Text, ParseMode: "HTML", LinkPreview: &linkPreview{IsDisabled: true}}
 		if len(r.Buttons) > 0 {
-			kb := inlineKeyboard(r.Buttons)
-			edit.ReplyMarkup = &kb
+			body.ReplyMarkup = inlineKeyboard(r.Buttons)
 		}
-		_, err := t.call(ctx, chatID, edit)
+		eo := oc
+		eo.kind = callEdit
+		err := t.call(ctx, eo, "editMessageText", body, nil)
 		var apiErr *tgbotapi.Error
 		switch {
 		case err == nil:
-			return nil
+			return pressed, nil
 		case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "message is not modified"):
-			return nil
-		case errors.Is(err, errBlocked):
-			return err
+			return pressed, nil
+		case errors.Is(err, ErrBlocked), ctx.Err() != nil:
+			return 0, err
 		}
 		t.log.Info("edit failed, sending anew", "err", err)
 	}
-	msg := tgbotapi.NewMessage(chatID, r.Text)
-	msg.ParseMode = tgbotapi.ModeHTML
-	msg.DisableWebPagePreview = true
+	body := sendMessageBody{ChatID: chatID, Text: r.Text, ParseMode: "HTML", LinkPreview: &linkPreview{IsDisabled: true}}
 	switch {
 	case len(r.Buttons) > 0:
-		msg.ReplyMarkup = inlineKeyboard(r.Buttons)
+		body.ReplyMarkup = inlineKeyboard(r.Buttons)
 	case len(r.Keyboard) > 0:
-		var rows [][]tgbotapi.KeyboardButton
+		kb := &replyKeyboard{ResizeKeyboard: true}
 		for _, row := range r.Keyboard {
-			var kr []tgbotapi.KeyboardButton
+			var kr []keyButton
 			for _, k := range row {
-				if k.RequestLocation {
-					kr = append(kr, tgbotapi.NewKeyboardButtonLocation(k.Label))
-				} else {
-					kr = append(kr, tgbotapi.NewKeyboardButton(k.Label))
-				}
+				kr = append(kr, keyButton{Text: k.Label, RequestLocation: k.RequestLocation})
 			}
-			rows = append(rows, kr)
+			kb.Keyboard = append(kb.Keyboard, kr)
 		}
-		kb := tgbotapi.NewReplyKeyboard(rows...)
-		kb.ResizeKeyboard = true
-		msg.ReplyMarkup = kb
+		body.ReplyMarkup = kb
 	}
-	_, err := t.call(ctx, chatID, msg)
-	return err
+	oc.kind = callMessage
+	var m sentMessage
+	err := t.call(ctx, oc, "sendMessage", body, &m)
+	return m.MessageID, err
 }
 
-func inlineKeyboard(rows [][]Button) tgbotapi.InlineKeyboardMarkup {
-	var out [][]tgbotapi.InlineKeyboardButton
+func inlineKeyboard(rows [][]Button) *inlineMarkup {
+	kb := &inlineMarkup{InlineKeyboard: make([][]inlineButton, 0, len(rows))}
 	for _, row := range rows {
-		var r []tgbotapi.InlineKeyboardButton
+		r := make([]inlineButton, 0, len(row))
 		for _, b := range row {
-			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
+			r = append(r, inlineButton{Text: b.Label, CallbackData: b.Data})
 		}
-		out = append(out, r)
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(out...)
+	return kb
 }
 
-// maxAttempts bounds the retries of one call.
-const maxAttempts = 5
-
-// call makes one Bot API request, surviving what a real server does: a 429
-// waits retry_after and tries again, a 5xx or a network error backs off and
-// tries again, a 403 marks the user as having blocked the bot. userID is 0
-// for calls that concern no user.
-func (t *Telegram) call(ctx context.Context, userID int64, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
-	var err error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		var resp *tgbotapi.APIResponse
-		resp, err = t.api.Request(c)
+// call makes one Bot API call (method with body, its result read into
+// result) as its kind allows: a new message waits for its turn (the
+// pacer); a 429 waits retry_after (and pauses the chat and the broadcast
+// lane), a 5xx or a network error backs off and tries again, until the
+// call's patience runs out; a 403 marks the person as having blocked the
+// bot.
+func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, result any) error {
+	for attempt := 0; ; attempt++ {
+		if oc.kind == callMessage {
+			if err := t.pace.wait(ctx, oc.chat, oc.lane); err != nil {
+				return err
+			}
+		}
+		err := t.post(ctx, method, body, result)
 		if err == nil {
-			return resp, nil
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if oc.kind == callAction {
+			return err // at most once
 		}
 		var apiErr *tgbotapi.Error
 		var wait time.Duration
 		switch {
 		case errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests:
 			wait = time.Duration(max(apiErr.RetryAfter, 1)) * time.Second
-		case errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden && userID != 0:
-			t.log.Info("user blocked the bot", "user", userID)
-			if err := t.bot.db.SetBlocked(ctx, userID, true); err != nil {
-				t.log.Error("remember blocked user", "user", userID, "err", err)
+			if oc.kind == callMessage {
+				t.pace.pause(oc.chat, wait)
 			}
-			return nil, fmt.Errorf("%w: %v", errBlocked, err)
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden:
+			if oc.user != 0 {
+				t.log.Info("the user blocked the bot", "user", oc.user)
+				if err := t.bot.db.SetBlocked(context.WithoutCancel(ctx), oc.user, true); err != nil {
+					t.log.Error("remember blocked user", "user", oc.user, "err", err)
+				}
+			}
+			return fmt.Errorf("%w: %w", ErrBlocked, err)
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusBadRequest && strings.Contains(strings.ToLower(apiErr.Message), "chat not found"):
+			return fmt.Errorf("%w: %w", ErrChatNotFound, err)
 		case errors.As(err, &apiErr) && apiErr.Code >= 500:
 			wait = backoff(attempt)
 		case errors.As(err, &apiErr):
-			return nil, err // 400, 404: retrying will not help
+			return fmt.Errorf("%w: %w", ErrRefused, err) // 400, 404: retrying will not help
+		case notSent(err):
+			wait = backoff(attempt)
 		case isNetError(err):
+			// The request may have been performed: a new message is sent
+			// again (at least once), anything else is harmless to repeat.
 			wait = backoff(attempt)
 		default:
-			return nil, err
+			return err
 		}
-		t.log.Warn("Bot API call failed, retrying", "err", err, "retry_in", wait, "attempt", attempt+1)
+		if now := t.cfg.Now(); now.Add(wait).After(oc.until) {
+			if !now.Before(oc.until) {
+				return fmt.Errorf("%w: %w", ErrRetryLater, err)
+			}
+			wait = oc.until.Sub(now) // a last attempt when the patience ends
+		}
+		if oc.kind == callMessage && apiErr != nil && apiErr.Code == http.StatusTooManyRequests {
+			t.log.Warn("flood wait", "chat", oc.chat, "retry_after", wait)
+			continue // the pacer waits
+		}
+		t.log.Warn("Bot API call failed, retrying", "method", method, "err", err, "retry_in", wait, "attempt", attempt+1)
 		if err := t.cfg.Sleep(ctx, wait); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return nil, err
+}
+
+// notSent reports a failure that happened before the request could reach
+// the server (it could not connect): repeating it repeats nothing.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &op) && op.Op == "dial")
 }
 
 func isNetError(err error) bool {
 	var ne net.Error
 	var se *json.SyntaxError // a proxy's HTML error page instead of JSON
-	return errors.As(err, &ne) || errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	return errors.As(err, &ne) || errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// Deliver sends a message the bot decided on by itself; someone who blocked
-// the bot is skipped (and counts as delivered: there is no one to tell).
+// Deliver sends a message the bot decided on by itself, or one for someone
+// other than the person who asked; someone who blocked the bot is skipped
+// (and counts as delivered: there is no one to tell).
 func (t *Telegram) Deliver(ctx context.Context, o Outgoing) error {
 	u, err := t.bot.db.User(ctx, o.UserID)
 	if err != nil {
@@ -160,10 +284,11 @@ func (t *Telegram) Deliver(ctx context.Context, o Outgoing) error {
 	if u.Blocked {
 		return nil
 	}
+	oc := t.reply(callMessage, o.UserID, o.UserID)
 	for _, r := range splitLong([]Reply{o.Reply}) {
 		r.Edit = false
-		if err := t.send(ctx, o.UserID, 0, r); err != nil {
-			if errors.Is(err, errBlocked) {
+		if _, err := t.send(ctx, oc, 0, r); err != nil {
+			if errors.Is(err, ErrBlocked) {
 				return nil
 			}
 			return err
@@ -181,15 +306,65 @@ func (t *Telegram) deliverAll(ctx context.Context, out []Outgoing) {
 	}
 }
 
-// sendDocument sends a reply's file (the person's data, /imieidati) with
-// its text as the caption: one sendDocument with the bytes uploaded.
-func (t *Telegram) sendDocument(ctx context.Context, chatID int64, r Reply) error {
-	doc := tgbotapi.NewDocument(chatID, tgbotapi.FileBytes{Name: r.Document.Name, Bytes: r.Document.Bytes})
-	doc.Caption = r.Text
-	doc.ParseMode = tgbotapi.ModeHTML
-	if len(r.Buttons) > 0 {
-		doc.ReplyMarkup = inlineKeyboard(r.Buttons)
+// BroadcastMessage is one message of a broadcast: a Reply the bot writes,
+// or, when Reply is nil, a copy of the message MessageID of chat FromChat
+// (a staff member's announcement as they wrote it, its formatting, photo
+// or document kept), sent with copyMessage.
+type BroadcastMessage struct {
+	Reply     *Reply
+	FromChat  int64
+	MessageID int
+}
+
+// Broadcast sends one message of a broadcast to a chat and returns the id
+// of the message sent (of the first, when a long Reply takes several). It
+// goes at the broadcast rate (BroadcastRate), never sooner than a second
+// after the chat's previous message, after the conversations' own
+// replies, and after any flood wait Telegram asked for; a 5xx or a network
+// failure is retried for BroadcastPatience. The errors a drainer acts on
+// are ErrBlocked (the person is marked: skip them), ErrChatNotFound,
+// ErrRefused (the message itself cannot be sent) and ErrRetryLater (try
+// this recipient again later); the context's error when ctx ends first. A
+// message whose last attempt's outcome is unknown is sent again: at least
+// once.
+func (t *Telegram) Broadcast(ctx context.Context, chatID int64, m BroadcastMessage) (int, error) {
+	oc := outCall{kind: callMessage, lane: laneBroadcast, chat: chatID, user: chatID, until: t.cfg.Now().Add(t.cfg.BroadcastPatience)}
+	if chatID < 0 {
+		oc.user = 0
 	}
-	_, err := t.call(ctx, chatID, doc)
-	return err
+	if m.Reply == nil {
+		var sent sentMessage
+		err := t.call(ctx, oc, "copyMessage", copyMessageBody{ChatID: chatID, FromChatID: m.FromChat, MessageID: m.MessageID}, &sent)
+		return sent.MessageID, err
+	}
+	first := 0
+	for _, r := range splitLong([]Reply{*m.Reply}) {
+		r.Edit = false
+		id, err := t.send(ctx, oc, 0, r)
+		if err != nil {
+			return first, err
+		}
+		if first == 0 {
+			first = id
+		}
+	}
+	return first, nil
+}
+
+// sendDocument sends a reply's file (the person's data, /imieidati) with
+// its text as the caption: one sendDocument, the bytes uploaded as
+// multipart/form-data.
+func (t *Telegram) sendDocument(ctx context.Context, oc outCall, r Reply) (int, error) {
+	up := &upload{Fields: map[string]string{"chat_id": strconv.FormatInt(oc.chat, 10), "caption": r.Text, "parse_mode": "HTML"},
+		Field: "document", Name: r.Document.Name, Type: r.Document.MIME, Bytes: r.Document.Bytes}
+	if len(r.Buttons) > 0 {
+		kb, err := json.Marshal(inlineKeyboard(r.Buttons))
+		if err != nil {
+			return 0, err
+		}
+		up.Fields["reply_markup"] = string(kb)
+	}
+	var m sentMessage
+	err := t.call(ctx, oc, "sendDocument", up, &m)
+	return m.MessageID, err
 }

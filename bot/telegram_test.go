@@ -37,47 +37,97 @@ func mustDemoDB(t testing.TB) *registry.DB {
 	return db
 }
 
+// fakeClock is a clock that moves only when someone sleeps on it: the
+// edge's waits (flood waits, back-offs, the pacer) take no real time in
+// tests, and each is recorded.
+type fakeClock struct {
+	mu     sync.Mutex
+	t      time.Time
+	sleeps []time.Duration
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.sleeps = append(c.sleeps, d)
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+// slept returns the waits asked for so far.
+func (c *fakeClock) slept() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
 // tgHarness is the bot running its real Telegram front end against the fake
 // Bot API server.
 type tgHarness struct {
-	srv    *telegramtest.Server
-	db     *registry.DB
-	tg     *Telegram
-	mu     sync.Mutex
-	sleeps []time.Duration // the waits the bot asked for
+	srv   *telegramtest.Server
+	db    *registry.DB
+	tg    *Telegram
+	clock *fakeClock
+	stop  func() // stops the bot (once), as SIGTERM does
 }
 
 func startTelegram(t *testing.T, db *registry.DB) *tgHarness {
 	t.Helper()
+	return startTelegramWith(t, db, nil, TelegramConfig{})
+}
+
+// startTelegramWith starts the bot on srv (a new fake when nil) with cfg,
+// whose token, endpoint, poll timeout and clock it fills in.
+func startTelegramWith(t *testing.T, db *registry.DB, srv *telegramtest.Server, cfg TelegramConfig) *tgHarness {
+	t.Helper()
 	if db == nil {
 		db = mustDemoDB(t)
 	}
-	h := &tgHarness{srv: telegramtest.NewServer(testToken), db: db}
-	t.Cleanup(h.srv.Close)
+	if srv == nil {
+		srv = telegramtest.NewServer(testToken)
+		t.Cleanup(srv.Close)
+	}
+	h := &tgHarness{srv: srv, db: db, clock: newFakeClock()}
 	b, err := New(Config{DB: db, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sleep := func(ctx context.Context, d time.Duration) error {
-		h.mu.Lock()
-		h.sleeps = append(h.sleeps, d)
-		h.mu.Unlock()
-		return ctx.Err()
+	cfg.Token, cfg.Endpoint = testToken, srv.URL()
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = time.Second
 	}
-	h.tg, err = NewTelegram(ctx, b, TelegramConfig{Token: testToken, Endpoint: h.srv.URL(), PollTimeout: time.Second, Sleep: sleep})
+	if cfg.Now == nil {
+		cfg.Now, cfg.Sleep = h.clock.Now, h.clock.Sleep
+	}
+	h.tg, err = NewTelegram(ctx, b, cfg)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- h.tg.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	var once sync.Once
+	h.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(h.stop)
 	return h
 }
 
@@ -205,16 +255,14 @@ func TestTelegramSurvivesFailures(t *testing.T) {
 	if got := len(h.srv.Messages(u.ID)); got != 2 {
 		t.Fatalf("got %d messages after a burst of 429s, want 2", got)
 	}
-	h.mu.Lock()
 	waits := 0
-	for _, d := range h.sleeps {
+	for _, d := range h.clock.slept() {
 		if d == 2*time.Second {
 			waits++
 		}
 	}
-	h.mu.Unlock()
 	if waits != 3 {
-		t.Errorf("got %d waits of retry_after, want 3 (%v)", waits, h.sleeps)
+		t.Errorf("got %d waits of retry_after, want 3 (%v)", waits, h.clock.slept())
 	}
 
 	// 5xx on getUpdates, a method the server does not know, a 500 on send.
@@ -279,20 +327,24 @@ func TestTelegramRestartKeepsOffset(t *testing.T) {
 	// The same update delivered again (as after a crash before the offset
 	// moved) is not answered twice.
 	b, _ := New(Config{DB: db, Log: quiet})
-	tg := &Telegram{bot: b, api: h.tg.api, log: b.log, cfg: h.tg.cfg}
+	hookCtx, stopHook := context.WithCancel(context.Background())
+	defer stopHook()
+	tg, err := NewTelegram(hookCtx, b, TelegramConfig{Token: testToken, Endpoint: h.srv.URL(), Secret: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := len(h.srv.Messages(u.ID))
 	upd := `{"update_id":` + off + `,"message":{"message_id":99,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"Cy"},"text":"/start"}}`
 	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd))
 	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
-	tg.cfg.Secret = "s3cret"
 	rec := httptest.NewRecorder()
-	tg.WebhookHandler(context.Background()).ServeHTTP(rec, req)
+	tg.WebhookHandler(hookCtx).ServeHTTP(rec, req)
 	rec2 := httptest.NewRecorder()
-	tg.WebhookHandler(context.Background()).ServeHTTP(rec2, httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd)))
+	tg.WebhookHandler(hookCtx).ServeHTTP(rec2, httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd)))
 	req3 := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd))
 	req3.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
 	rec3 := httptest.NewRecorder()
-	tg.WebhookHandler(context.Background()).ServeHTTP(rec3, req3)
+	tg.WebhookHandler(hookCtx).ServeHTTP(rec3, req3)
 	if rec.Code != http.StatusOK || rec2.Code != http.StatusUnauthorized || rec3.Code != http.StatusOK {
 		t.Errorf("got webhook statuses %d, %d (no secret), %d (again); want 200, 401, 200", rec.Code, rec2.Code, rec3.Code)
 	}

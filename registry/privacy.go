@@ -133,6 +133,12 @@ var Tables = []Table{
 			"start_min": Nobody, "end_min": Nobody, "seats": Nobody, "price_cents": Nobody, "status": Nobody, "sequence": Nobody,
 			"search": Nobody, "created_by": UserID, "created_at": About, "updated_at": Nobody, "cancelled_at": Nobody,
 			"cancel_reason": FreeText}},
+	// An update Telegram sent, kept while its answer is still being retried
+	// (the edge's hold): the whole message, with the sender's id and name.
+	{Name: "held_updates", About: "messages of yours the bot had received and not finished answering",
+		Rows: `json_extract(raw, '$.message.from.id') = ?1 OR json_extract(raw, '$.callback_query.from.id') = ?1
+			OR json_extract(raw, '$.inline_query.from.id') = ?1`, Fate: Drop,
+		Columns: map[string]Holds{"source": Nobody, "update_id": Nobody, "raw": FreeText, "held_at": About}},
 	{Name: "mailbox", About: "messages kept for you while you were away from the console chat", Owner: "user_id", Fate: Drop,
 		Columns: map[string]Holds{"id": Nobody, "user_id": UserID, "created_at": About, "message": JSON}},
 	{Name: "staff", About: "your place on the comune's staff, and whom you added to it", Owner: "user_id", Fate: Drop,

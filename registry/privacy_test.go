@@ -181,6 +181,10 @@ func zebedeaEverywhere(t *testing.T) (*DB, everywhere) {
 	_, err = d.CancelEvent(ctx, Person(zeb), off.ID, false, "Zebedea ha l'influenza")
 	must(err)
 
+	// An update of theirs held while its answer was retried.
+	must(d.Keep(ctx, Bookkeeping{Source: "telegram", Hold: []HeldUpdate{{ID: 77,
+		Raw: fmt.Sprintf(`{"update_id":77,"message":{"message_id":5,"from":{"id":%d,"first_name":%q},"chat":{"id":%d,"type":"private"},"text":"prenota"}}`, zeb, zebName, zeb)}}}))
+
 	// Mail kept for them, and for a provider about their booking.
 	must(d.Post(ctx, zeb, `{"Text":"Si è liberato un posto"}`))
 	must(d.Post(ctx, other, fmt.Sprintf(`{"Text":"Zebedea ha prenotato: codice %s"}`, f.upcoming.Code)))
@@ -716,5 +720,44 @@ func TestTwoErasedAtOneEvent(t *testing.T) {
 	}
 	if n := countRows(t, d, `SELECT count(*) FROM signups WHERE user_id = 0 AND status = 'confirmed'`); n != 2 {
 		t.Errorf("got %d anonymous sign-ups, want 2", n)
+	}
+}
+
+// TestRowReadBeforeErasure: a user's row read before their erasure (the
+// Telegram edge stores a batch's rows after the batch) saves nothing once
+// they are erased: they do not come back.
+func TestRowReadBeforeErasure(t *testing.T) {
+	d := mustRoles(t)
+	ctx := context.Background()
+	u, err := d.User(ctx, citizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.FirstName = "Zoe"
+	if err := d.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	before, err := d.User(ctx, citizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Erase(ctx, citizen); err != nil {
+		t.Fatal(err)
+	}
+	before.State = `{"search":{"text":"dopo"}}`
+	if err := d.Keep(ctx, Bookkeeping{Source: "telegram", Users: []User{before}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, d, `SELECT count(*) FROM users WHERE id = ?`, citizen); n != 0 {
+		t.Errorf("got %d rows for the erased person, want none", n)
+	}
+	// A new person with the same id (a later first message) is stored.
+	fresh, _ := d.User(ctx, citizen)
+	fresh.FirstName = "Zoe"
+	if err := d.SaveUser(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, d, `SELECT count(*) FROM users WHERE id = ?`, citizen); n != 1 {
+		t.Errorf("got %d rows for the new person, want 1", n)
 	}
 }

@@ -431,3 +431,23 @@ func TestImportCSVWithSemicolons(t *testing.T) {
 		t.Error("a semicolon CSV did not load the same list")
 	}
 }
+
+// TestMigrationVersionsAreUnique: two migrations with one number would
+// leave one of them unapplied on every database that had the other.
+func TestMigrationVersionsAreUnique(t *testing.T) {
+	entries, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, e := range entries {
+		v, _, _ := strings.Cut(e.Name(), "_")
+		if other, ok := seen[v]; ok {
+			t.Errorf("migrations %s and %s share version %s", other, e.Name(), v)
+		}
+		seen[v] = e.Name()
+	}
+	if len(seen) < 10 {
+		t.Errorf("found %d migrations: is the directory right?", len(seen))
+	}
+}

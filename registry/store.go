@@ -54,6 +54,10 @@ type DB struct {
 	signups signupQueue // the SignUp calls waiting to be written, see signUpQueued
 }
 
+// maxConns bounds the connections to the database: the writer and the
+// readers.
+const maxConns = 8
+
 // Rome is the time zone of the list: every day and time the registry
 // stores or answers is in Europe/Rome.
 var Rome = mustLoadRome()
@@ -85,6 +89,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Keep the connections open: opening one reads the schema, and each
+	// keeps its page and statement caches warm. database/sql would keep two
+	// idle and open (and close) one per query beyond, under concurrent
+	// readers. The bound keeps the caches' memory bounded too: each
+	// connection's page cache grows to 2 MiB.
+	sqldb.SetMaxOpenConns(maxConns)
+	sqldb.SetMaxIdleConns(maxConns)
 	d := &DB{db: sqldb, path: path, Now: time.Now, Calendar: DefaultCalendar}
 	if d.writer, err = sqldb.Conn(ctx); err != nil {
 		sqldb.Close()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -32,6 +33,9 @@ type User struct {
 	Subscribed bool
 
 	subscribedAtLoad bool
+	// stored says the user was read from their row: saving updates that
+	// row, and saves nothing once it is gone (the person was erased since).
+	stored bool
 }
 
 // User returns the user with the given id, or a new one (not stored yet)
@@ -62,12 +66,17 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 		u.LocatedAt = time.Unix(located.Int64, 0).In(Rome)
 	}
 	u.Created = time.Unix(created, 0).In(Rome)
-	u.subscribedAtLoad = u.Subscribed
+	u.subscribedAtLoad, u.stored = u.Subscribed, true
 	return u, nil
 }
 
 // SaveUser stores the user, creating it if needed.
 func (d *DB) SaveUser(ctx context.Context, u User) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error { return d.saveUser(ctx, tx, u) })
+}
+
+// saveUser writes one user row inside a transaction.
+func (d *DB) saveUser(ctx context.Context, tx *sql.Tx, u User) error {
 	var lat, lon sql.NullFloat64
 	var located sql.NullInt64
 	if u.Location != nil {
@@ -82,22 +91,72 @@ func (d *DB) SaveUser(ctx context.Context, u User) error {
 	if u.Created.IsZero() {
 		u.Created = d.now()
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, client_lang, lat, lon, located_at, state, blocked, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang,
-				client_lang = excluded.client_lang, lat = excluded.lat,
-				lon = excluded.lon, located_at = excluded.located_at, state = excluded.state,
-				blocked = excluded.blocked, updated_at = excluded.updated_at`,
-			u.ID, u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Blocked, u.Created.Unix(), now)
-		switch {
-		case err != nil || u.Subscribed == u.subscribedAtLoad:
+	if u.stored {
+		// A row read before an erasure must not bring the person back.
+		r, err := tx.ExecContext(ctx, `UPDATE users SET first_name = ?, lang = ?, client_lang = ?, lat = ?, lon = ?, located_at = ?,
+			state = ?, blocked = ?, updated_at = ? WHERE id = ?`,
+			u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Blocked, now, u.ID)
+		if err != nil {
 			return err
-		case u.Subscribed:
-			return d.subscribeTx(ctx, tx, u.ID)
 		}
-		return unsubscribeTx(ctx, tx, u.ID)
-	})
+		if n, err := r.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	} else if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, first_name, lang, client_lang, lat, lon, located_at, state, blocked, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, lang = excluded.lang,
+			client_lang = excluded.client_lang, lat = excluded.lat,
+			lon = excluded.lon, located_at = excluded.located_at, state = excluded.state,
+			blocked = excluded.blocked, updated_at = excluded.updated_at`,
+		u.ID, u.FirstName, u.Lang, u.ClientLang, lat, lon, located, u.State, u.Blocked, u.Created.Unix(), now); err != nil {
+		return err
+	}
+	switch {
+	case u.Subscribed == u.subscribedAtLoad:
+		return nil
+	case u.Subscribed:
+		return d.subscribeTx(ctx, tx, u.ID)
+	}
+	return unsubscribeTx(ctx, tx, u.ID)
+}
+
+// UserWithRoles returns the user with the given id (a new one, not stored
+// yet, when there is none) and what they may do, in one query: what Handle
+// needs of a person for every request.
+func (d *DB) UserWithRoles(ctx context.Context, id int64) (User, Roles, error) {
+	u := User{ID: id, State: "{}"}
+	var r Roles
+	var first, lang, clientLang, state sql.NullString
+	var lat, lon sql.NullFloat64
+	var located, created sql.NullInt64
+	var subscribed, blocked sql.NullBool
+	var spaces sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT u.first_name, u.lang, u.client_lang, u.lat, u.lon, u.located_at, u.state,
+			EXISTS (SELECT 1 FROM subscriptions WHERE user_id = k.id), u.blocked, u.created_at,
+			EXISTS (SELECT 1 FROM staff WHERE user_id = k.id),
+			(SELECT group_concat(space_id, ' ') FROM (SELECT space_id FROM providers WHERE user_id = k.id ORDER BY space_id))
+		FROM (SELECT ? AS id) k LEFT JOIN users u ON u.id = k.id`, id).
+		Scan(&first, &lang, &clientLang, &lat, &lon, &located, &state, &subscribed, &blocked, &created, &r.Staff, &spaces)
+	if err != nil {
+		return u, r, fmt.Errorf("user %d: %w", id, err)
+	}
+	if spaces.Valid {
+		r.Spaces = strings.Fields(spaces.String)
+	}
+	u.Subscribed, u.subscribedAtLoad = subscribed.Bool, subscribed.Bool // someone may subscribe before their first message is saved
+	if !created.Valid {                                                 // no row: a new user
+		u.Created = d.now()
+		return u, r, nil
+	}
+	u.FirstName, u.Lang, u.ClientLang, u.State = first.String, lang.String, clientLang.String, state.String
+	u.Blocked = blocked.Bool
+	if lat.Valid && lon.Valid {
+		u.Location = &orb.Point{lon.Float64, lat.Float64}
+		u.LocatedAt = time.Unix(located.Int64, 0).In(Rome)
+	}
+	u.Created = time.Unix(created.Int64, 0).In(Rome)
+	u.stored = true
+	return u, r, nil
 }
 
 // SetBlocked records that a user blocked (or unblocked) the bot.
@@ -177,6 +236,105 @@ func (d *DB) PruneHandled(ctx context.Context, before time.Time) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM handled_updates WHERE handled_at < ?`, before.Unix())
 		return err
 	})
+}
+
+// Bookkeeping is what handling a batch of updates leaves to store: the
+// users' rows as their conversations left them, the updates handled, the
+// updates held back to be handled again after a restart, those no longer
+// held, and settings (the update offset). Keep writes it all in one
+// transaction, so that a crash keeps all of it or none: a user's new state
+// is never stored without the mark that their update was handled, nor the
+// offset without the marks below it.
+type Bookkeeping struct {
+	Source   string
+	Users    []User
+	Handled  []int64
+	Hold     []HeldUpdate
+	Release  []int64
+	Settings map[string]string
+}
+
+// HeldUpdate is an update a front end took from its source and has not
+// finished handling, as the source sent it.
+type HeldUpdate struct {
+	ID  int64
+	Raw string
+}
+
+// Keep stores a batch's bookkeeping in one transaction. The rows of one
+// user are written in order, so the last one given stays.
+func (d *DB) Keep(ctx context.Context, k Bookkeeping) error {
+	now := d.now().Unix()
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range k.Users {
+			if err := d.saveUser(ctx, tx, u); err != nil {
+				return fmt.Errorf("user %d: %w", u.ID, err)
+			}
+		}
+		for _, id := range k.Handled {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO handled_updates (source, update_id, handled_at) VALUES (?, ?, ?)
+				ON CONFLICT DO NOTHING`, k.Source, id, now); err != nil {
+				return err
+			}
+		}
+		for _, h := range k.Hold {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO held_updates (source, update_id, raw, held_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, k.Source, h.ID, h.Raw, now); err != nil {
+				return err
+			}
+		}
+		for _, id := range k.Release {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM held_updates WHERE source = ? AND update_id = ?`, k.Source, id); err != nil {
+				return err
+			}
+		}
+		for key, value := range k.Settings {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// HandledFrom returns the updates from source handled with an id of at
+// least from, in order: after a restart, those that came after the stored
+// offset and must not be answered again.
+func (d *DB) HandledFrom(ctx context.Context, source string, from int64) ([]int64, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT update_id FROM handled_updates WHERE source = ? AND update_id >= ? ORDER BY update_id`, source, from)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// HeldUpdates returns the updates from source held to be handled again, in
+// order.
+func (d *DB) HeldUpdates(ctx context.Context, source string) ([]HeldUpdate, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT update_id, raw FROM held_updates WHERE source = ? ORDER BY update_id`, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HeldUpdate
+	for rows.Next() {
+		var h HeldUpdate
+		if err := rows.Scan(&h.ID, &h.Raw); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // Post keeps a message for someone who is not there to receive it (the

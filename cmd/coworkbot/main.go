@@ -2,7 +2,7 @@
 // chat, the Telegram bot, and the clerk's import and export of the list.
 //
 //	coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now TIME]
-//	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
+//	coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR] [-broadcast-rate N]
 //	coworkbot import -db PATH [-keep live|file] FILE
 //	coworkbot export -db PATH -format geojson|csv|ics [-space ID] [-o FILE]
 //	coworkbot link   -db PATH -space ID [-bot-username NAME]
@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -60,7 +61,7 @@ func (u usageError) Error() string { return string(u) }
 
 const usage = `usage:
   coworkbot chat   [-db PATH] [-user ID] [-name NAME] [-lang it|en] [-now 2026-12-02T10:00] [-patron MM-DD]
-  coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR]
+  coworkbot serve  [-db PATH] [-token TOKEN] [-api-endpoint URL] [-webhook-url URL -listen ADDR] [-broadcast-rate N]
   coworkbot link   -db PATH -space ID [-bot-username NAME] [-lang it|en]
   coworkbot poster -db PATH -space ID -o FILE.png|FILE.pdf [-bot-username NAME] [-lang it|en]
   coworkbot import -db PATH [-keep live|file] FILE.geojson|FILE.csv
@@ -245,8 +246,17 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL of the webhook (webhook mode instead of long polling)")
 	listen := fs.String("listen", ":8443", "address the webhook server listens on")
 	secret := fs.String("webhook-secret", os.Getenv("TELEGRAM_WEBHOOK_SECRET"), "secret token Telegram sends with each webhook call (default: random)")
+	workers := fs.Int("workers", bot.DefaultWorkers, "updates handled at once, each of a different person")
+	broadcastRate := fs.Float64("broadcast-rate", bot.DefaultBroadcastRate, "messages a second of broadcasts (announcements); replies are not held back by it")
+	patience := fs.Duration("reply-patience", 10*time.Minute, "how long a reply is retried while Telegram or the network fails")
+	sendTimeout := fs.Duration("send-timeout", time.Minute, "timeout of one Bot API call; an answer later than this is taken for lost and the call repeated")
+	grace := fs.Duration("stop-grace", 10*time.Second, "on SIGTERM, how long the updates under way may take to finish; the others are handed back")
+	memLimit := fs.Int("memory-limit", 40, "soft memory limit in MiB: the garbage collector works harder near it (0: none; $GOMEMLIMIT wins)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if *common.contact == "" || *common.dpo == "" {
@@ -258,7 +268,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer closeDB()
 	tg, err := bot.NewTelegram(ctx, b, bot.TelegramConfig{Token: *token, Endpoint: *endpoint, PollTimeout: *pollTimeout,
-		WebhookURL: *webhookURL, Listen: *listen, Secret: *secret})
+		WebhookURL: *webhookURL, Listen: *listen, Secret: *secret, Workers: *workers, BroadcastRate: *broadcastRate,
+		ReplyPatience: *patience, SendTimeout: *sendTimeout, StopGrace: *grace})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

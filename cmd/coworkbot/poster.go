@@ -32,12 +32,19 @@ func addLinkFlags(fs *flag.FlagSet) linkFlags {
 }
 
 // botUsername is the bot's username for its links: -bot-username, else
-// $TELEGRAM_BOT_USERNAME, with or without the @. Every way of finding it
-// goes here (a getMe look-up with the token would be the next).
+// $TELEGRAM_BOT_USERNAME, with or without the @, else what getMe says with
+// $TELEGRAM_BOT_TOKEN (at $TELEGRAM_API_ENDPOINT, or Telegram's). Every way
+// of finding it goes here.
 func botUsername(ctx context.Context, given string, l *locales.Localizer) (string, error) {
 	name := strings.TrimPrefix(strings.TrimSpace(given), "@")
 	if name == "" {
 		name = strings.TrimPrefix(strings.TrimSpace(os.Getenv("TELEGRAM_BOT_USERNAME")), "@")
+	}
+	if token := os.Getenv("TELEGRAM_BOT_TOKEN"); name == "" && token != "" {
+		var err error
+		if name, err = bot.BotUsername(ctx, os.Getenv("TELEGRAM_API_ENDPOINT"), token); err != nil {
+			return "", err
+		}
 	}
 	if name == "" {
 		return "", usageError(plain(l.T("cli.no_username")))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/comune-seregno/coworkbot/bot"
 	"github.com/comune-seregno/coworkbot/bot/poster"
+	"github.com/comune-seregno/coworkbot/bot/telegramtest"
 	"github.com/comune-seregno/coworkbot/registry"
 )
 
@@ -239,5 +240,30 @@ func TestLinkAndPosterRefusals(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(png); string(got) != "old" {
 		t.Errorf("the file was overwritten: %q", got)
+	}
+}
+
+// TestLinkAsksTelegramWhoTheBotIs: with no username given, link asks getMe
+// with the token.
+func TestLinkAsksTelegramWhoTheBotIs(t *testing.T) {
+	srv := telegramtest.NewServer("42:abc")
+	defer srv.Close()
+	db := demoFile(t)
+	t.Setenv("TELEGRAM_BOT_USERNAME", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN", "42:abc")
+	t.Setenv("TELEGRAM_API_ENDPOINT", srv.URL())
+	out, err := coworkbot(t, "link", "-db", db, "-space", "officina-brianza")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://t.me/" + srv.Me().Username + "?start=space_officina-brianza\n"; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+	if n := len(srv.CallsTo("getMe")); n != 1 {
+		t.Errorf("got %d getMe calls, want 1", n)
+	}
+	t.Setenv("TELEGRAM_BOT_TOKEN", "42:wrong")
+	if _, err := coworkbot(t, "link", "-db", db, "-space", "officina-brianza"); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("got %v with a wrong token, want it refused", err)
 	}
 }
