@@ -347,7 +347,11 @@ func (b *Bot) checkKeyboards(resp *Response) {
 		for _, row := range r.Buttons {
 			var ok []Button
 			for _, bt := range row {
-				if _, _, valid := parseData(bt.Data); !valid || len(bt.Data) > 64 || strings.TrimSpace(bt.Label) == "" {
+				_, _, valid := parseData(bt.Data)
+				if bt.URL != "" {
+					valid = bt.Data == "" && strings.HasPrefix(bt.URL, "https://")
+				}
+				if !valid || len(bt.Data) > 64 || strings.TrimSpace(bt.Label) == "" {
 					b.log.Error("bad button dropped", "label", bt.Label, "data", bt.Data)
 					continue
 				}

@@ -61,9 +61,12 @@ type Document struct {
 }
 
 // Button is an inline button: pressing it sends Data back. Label is plain
-// text, never HTML. Data follows the grammar of keyboard.go.
+// text, never HTML. Data follows the grammar of keyboard.go. A button with
+// a URL instead opens it (a deep link into the private chat, for messages
+// outside it: groups, inline results).
 type Button struct {
 	Label, Data string
+	URL         string
 }
 
 // KeyButton is a reply-keyboard button; RequestLocation makes it share the

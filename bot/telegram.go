@@ -21,7 +21,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/paulmach/orb"
 
-	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
 )
 
@@ -111,12 +110,14 @@ const DefaultEndpoint = "https://api.telegram.org"
 // Telegram is the Telegram front end: updates in, replies out, through
 // go-telegram-bot-api. Telegram types never leave the edge's files.
 type Telegram struct {
-	bot  *Bot
-	cfg  TelegramConfig
-	api  *tgbotapi.BotAPI // what getMe said
-	http *http.Client     // the connections every call shares
-	pace *pacer
-	log  *slog.Logger
+	bot   *Bot
+	cfg   TelegramConfig
+	api   *tgbotapi.BotAPI // what getMe said
+	http  *http.Client     // the connections every call shares
+	pace  *pacer
+	menus *menus
+	kbs   keyboards
+	log   *slog.Logger
 
 	base     string // the endpoint's URL for methods: …/bot<token>/
 	hookOnce sync.Once
@@ -148,7 +149,7 @@ func NewTelegram(ctx context.Context, b *Bot, cfg TelegramConfig) (*Telegram, er
 	client := &http.Client{Transport: tr}
 	t := &Telegram{bot: b, cfg: cfg, http: client, log: b.log.With("edge", "telegram"),
 		base: strings.TrimRight(cfg.Endpoint, "/") + "/bot" + cfg.Token + "/",
-		pace: newPacer(cfg.BroadcastRate, cfg.Now, cfg.Sleep)}
+		pace: newPacer(cfg.BroadcastRate, cfg.Now, cfg.Sleep), menus: newMenus()}
 	for attempt := 0; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, cfg.SendTimeout)
 		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, ctxClient{ctx: actx, c: client})
@@ -214,6 +215,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	t.setCommands(ctx)
+	t.setDescriptions(ctx)
 	t.warmUp(ctx)
 	p := newPipeline(t, t.cfg.WebhookURL == "")
 	if err := t.restore(ctx, p); err != nil {
@@ -225,10 +227,14 @@ func (t *Telegram) Run(ctx context.Context) error {
 	t.pipe = p
 	p.start(work)
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		t.ticker(ctx, work)
+	}()
+	go func() {
+		defer wg.Done()
+		t.menusLoop(ctx)
 	}()
 	wg.Add(1)
 	go func() {
@@ -264,20 +270,6 @@ func (t *Telegram) warmUp(ctx context.Context) {
 		t.log.Warn("parser", "err", err)
 	}
 	debug.FreeOSMemory()
-}
-
-// setCommands publishes the command menu in each language; the default
-// (no language_code) is Italian.
-func (t *Telegram) setCommands(ctx context.Context) {
-	for _, lang := range append([]string{""}, locales.Languages...) {
-		body := setMyCommandsBody{Commands: []botCommand{}, LanguageCode: lang}
-		for _, c := range t.bot.Menu(orDefault(lang, locales.Default)) {
-			body.Commands = append(body.Commands, botCommand{Command: c.Command, Description: c.Description})
-		}
-		if err := t.call(ctx, t.setup(), "setMyCommands", body, nil); err != nil {
-			t.log.Warn("setMyCommands", "lang", lang, "err", err)
-		}
-	}
 }
 
 // restore reads where the last run stopped: the offset, the updates handled
@@ -418,7 +410,7 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int, timeout time.Dura
 }
 
 // allowedUpdates are the kinds of update the bot asks for.
-const allowedUpdates = `["message","callback_query"]`
+const allowedUpdates = `["message","callback_query","inline_query","my_chat_member"]`
 
 // decode reads one update; the second result is false when the library
 // cannot read it (it is then skipped, and logged).
@@ -454,6 +446,11 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 		}
 	}()
 	r := j.r
+	if r.kind != kindPrivate {
+		return nil, t.runOther(ctx, r), false
+	}
+	typing := t.typingLater(ctx, r.chatID)
+	defer typing.stop()
 	var resp Response
 	if r.callbackID == "" || r.in.Callback != "" {
 		unlock := t.bot.lockUser(r.in.UserID)
@@ -480,9 +477,27 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 		}
 	}
 	oc := t.reply(callMessage, r.chatID, r.in.UserID)
+	if row != nil {
+		oc.lang = orDefault(row.Lang, row.ClientLang)
+	}
+	replies := splitLong(resp.Replies)
+	// The location keyboard goes once a location is shared or the person
+	// types instead: with the first reply that has no keyboard of its own.
+	removeAt := -1
+	if r.in.Callback == "" && t.keyboardUp(r.chatID) {
+		for i, reply := range replies {
+			if reply.Venue == nil && !reply.Edit && len(reply.Buttons) == 0 && len(reply.Keyboard) == 0 {
+				removeAt = i
+				break
+			}
+		}
+	}
+	typing.stop()
 	last := 0
-	for _, reply := range splitLong(resp.Replies) {
-		id, err := t.send(ctx, oc, r.messageID, reply)
+	for i, reply := range replies {
+		roc := oc
+		roc.removeKeyboard = i == removeAt
+		id, err := t.send(ctx, roc, r.messageID, reply)
 		if err == nil {
 			last = id
 		}
@@ -497,6 +512,13 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 				}
 				break
 			}
+			continue
+		}
+		switch {
+		case roc.removeKeyboard:
+			t.setKeyboardUp(r.chatID, false)
+		case hasLocationButton(reply):
+			t.setKeyboardUp(r.chatID, true)
 		}
 	}
 	if resp.Progress != 0 && last != 0 { // the delivery report, edited as the announcement goes
@@ -508,20 +530,41 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 	if ctx.Err() != nil {
 		return nil, false, false
 	}
+	if t.mayChangeRoles(r) {
+		t.kickMenus()
+	}
 	return row, true, resp.Erased
 }
 
 // received is an update as the core sees it, with what only this edge
 // needs to answer it.
 type received struct {
+	kind       updateKind
 	in         Incoming
 	chatID     int64
 	callbackID string // a button press to answer
 	messageID  int    // the message whose button was pressed
+	inlineID   string // an inline query to answer
+	command    string // a group's command, without the slash and the @bot
+	args       string // … what follows it
+	to         string // … and the bot it names ("cerca@coworkbot"), if any
+	status     string // my_chat_member: the bot's new status in the chat
+	oldStatus  string
 }
 
-// receive turns a Telegram update into the bot's own Incoming. Only private
-// chats are served.
+// updateKind is what an update asks of the bot.
+type updateKind uint8
+
+const (
+	kindPrivate updateKind = iota // a message or a button press in the private chat
+	kindInline                    // an inline query
+	kindGroup                     // a command in a group
+	kindMember                    // the bot's membership of a chat changed (my_chat_member)
+)
+
+// receive turns a Telegram update into what the bot answers: the core's
+// Incoming for the private chat, or an inline query, a group's command or
+// a change of the bot's membership; false for anything else.
 func receive(u tgbotapi.Update) (received, bool) {
 	var r received
 	switch {
@@ -547,6 +590,17 @@ func receive(u tgbotapi.Update) (received, bool) {
 		r.chatID = m.Chat.ID
 		r.in.Message = MessageRef{ChatID: m.Chat.ID, MessageID: int64(m.MessageID)}
 		return r, true
+	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil && (u.Message.Chat.IsGroup() || u.Message.Chat.IsSuperGroup()):
+		m := u.Message
+		if !strings.HasPrefix(m.Text, "/") {
+			return r, false // the bot answers only commands in a group
+		}
+		name, args, _ := strings.Cut(strings.TrimPrefix(m.Text, "/"), " ")
+		name, to, _ := strings.Cut(name, "@")
+		r.kind, r.chatID, r.messageID = kindGroup, m.Chat.ID, m.MessageID
+		r.in = Incoming{UserID: m.From.ID, FirstName: m.From.FirstName, ClientLang: m.From.LanguageCode}
+		r.command, r.args, r.to = strings.ToLower(name), strings.TrimSpace(args), to
+		return r, true
 	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
 		// A press without data (a game button) is only answered.
@@ -558,6 +612,17 @@ func receive(u tgbotapi.Update) (received, bool) {
 				r.chatID = q.Message.Chat.ID
 			}
 		}
+		return r, true
+	case u.InlineQuery != nil && u.InlineQuery.From != nil:
+		q := u.InlineQuery
+		r.kind, r.inlineID = kindInline, q.ID
+		r.in = Incoming{UserID: q.From.ID, FirstName: q.From.FirstName, ClientLang: q.From.LanguageCode, Text: q.Query}
+		return r, true
+	case u.MyChatMember != nil:
+		m := u.MyChatMember
+		r.kind, r.chatID = kindMember, m.Chat.ID
+		r.in = Incoming{UserID: m.From.ID, FirstName: m.From.FirstName, ClientLang: m.From.LanguageCode}
+		r.status, r.oldStatus = m.NewChatMember.Status, m.OldChatMember.Status
 		return r, true
 	}
 	return r, false
@@ -576,6 +641,7 @@ func (t *Telegram) ticker(ctx, work context.Context) {
 			if err := t.bot.Tick(work, t.Deliver); err != nil {
 				t.log.Error("tick", "err", err)
 			}
+			t.kickMenus() // a role given or taken on the command line
 		}
 	}
 }

@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/comune-seregno/coworkbot/locales"
 )
 
 // This file is the sending half of the Telegram edge: replies, messages to
@@ -87,6 +90,9 @@ type outCall struct {
 	chat  int64
 	user  int64
 	until time.Time
+
+	lang           string // the person's language, for the keyboard's placeholder
+	removeKeyboard bool   // the message takes the location keyboard away
 }
 
 // reply is the outCall of a message in a conversation with chat, on behalf
@@ -160,7 +166,9 @@ func (t *Telegram) send(ctx context.Context, oc outCall, pressed int, r Reply) (
 	case len(r.Buttons) > 0:
 		body.ReplyMarkup = inlineKeyboard(r.Buttons)
 	case len(r.Keyboard) > 0:
-		kb := &replyKeyboard{ResizeKeyboard: true}
+		// One-time: it goes once a button is pressed (the location shared).
+		kb := &replyKeyboard{ResizeKeyboard: true, OneTimeKeyboard: true,
+			InputFieldPlaceholder: stripHTML(t.bot.localizer(orDefault(oc.lang, locales.Default)).T("keyboard.placeholder"))}
 		for _, row := range r.Keyboard {
 			var kr []keyButton
 			for _, k := range row {
@@ -169,6 +177,8 @@ func (t *Telegram) send(ctx context.Context, oc outCall, pressed int, r Reply) (
 			kb.Keyboard = append(kb.Keyboard, kr)
 		}
 		body.ReplyMarkup = kb
+	case oc.removeKeyboard:
+		body.ReplyMarkup = removeKeyboard{RemoveKeyboard: true}
 	}
 	oc.kind = callMessage
 	var m sentMessage
@@ -181,7 +191,7 @@ func inlineKeyboard(rows [][]Button) *inlineMarkup {
 	for _, row := range rows {
 		r := make([]inlineButton, 0, len(row))
 		for _, b := range row {
-			r = append(r, inlineButton{Text: b.Label, CallbackData: b.Data})
+			r = append(r, inlineButton{Text: b.Label, CallbackData: b.Data, URL: b.URL})
 		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
 	}
@@ -367,4 +377,82 @@ func (t *Telegram) sendDocument(ctx context.Context, oc outCall, r Reply) (int, 
 	var m sentMessage
 	err := t.call(ctx, oc, "sendDocument", up, &m)
 	return m.MessageID, err
+}
+
+// hasLocationButton reports a reply that brings up the location keyboard.
+func hasLocationButton(r Reply) bool {
+	for _, row := range r.Keyboard {
+		for _, k := range row {
+			if k.RequestLocation {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keyboards remembers the private chats where the location keyboard may be
+// up, so that it goes once the person shares a location or types instead.
+// It is lost on a restart: at worst the keyboard stays until the person
+// hides it.
+type keyboards struct {
+	mu sync.Mutex
+	up map[int64]bool
+}
+
+func (t *Telegram) keyboardUp(chat int64) bool {
+	t.kbs.mu.Lock()
+	defer t.kbs.mu.Unlock()
+	return t.kbs.up[chat]
+}
+
+func (t *Telegram) setKeyboardUp(chat int64, up bool) {
+	t.kbs.mu.Lock()
+	defer t.kbs.mu.Unlock()
+	if t.kbs.up == nil {
+		t.kbs.up = map[int64]bool{}
+	}
+	if up {
+		t.kbs.up[chat] = true
+	} else {
+		delete(t.kbs.up, chat)
+	}
+}
+
+// typingAfter is how long an answer may take before the person is shown
+// that the bot is typing: a reply that comes sooner needs no sign.
+const typingAfter = 700 * time.Millisecond
+
+// typing sends a chat action when the first reply has not gone out
+// typingAfter after the update came in: when the list's index is rebuilt
+// after a change, the registry is slow, or Telegram is.
+type typing struct {
+	mu    sync.Mutex
+	done  bool
+	timer *time.Timer
+}
+
+func (t *Telegram) typingLater(ctx context.Context, chat int64) *typing {
+	ty := &typing{}
+	ty.timer = time.AfterFunc(typingAfter, func() {
+		ty.mu.Lock()
+		defer ty.mu.Unlock()
+		if ty.done || ctx.Err() != nil {
+			return
+		}
+		oc := t.reply(callAction, chat, 0)
+		if err := t.call(ctx, oc, "sendChatAction", chatActionBody{ChatID: chat, Action: "typing"}, nil); err != nil {
+			t.log.Info("sendChatAction", "err", err)
+		}
+	})
+	return ty
+}
+
+// stop cancels the sign: the answer is going out. It waits for a sign
+// being sent, so that none comes after the answer.
+func (ty *typing) stop() {
+	ty.timer.Stop()
+	ty.mu.Lock()
+	ty.done = true
+	ty.mu.Unlock()
 }

@@ -167,6 +167,13 @@ func (d *DB) SetBlocked(ctx context.Context, id int64, blocked bool) error {
 	})
 }
 
+// RoleHolders returns, in order, the ids of everyone who is staff or
+// provides a space: the people whose command menu has more than the
+// citizens' commands.
+func (d *DB) RoleHolders(ctx context.Context) ([]int64, error) {
+	return d.ids(ctx, `SELECT user_id FROM staff UNION SELECT user_id FROM providers ORDER BY 1`)
+}
+
 // Subscribers returns the ids of the users who receive announcements of
 // some topic and have not blocked the bot.
 func (d *DB) Subscribers(ctx context.Context) ([]int64, error) {
