@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -22,40 +23,67 @@ const broadcastIdle = time.Second
 // while it is being sent.
 const progressEvery = 5 * time.Second
 
-// broadcaster drains the outbox until ctx ends. What is claimed when it
+// broadcaster drains the outbox until ctx ends, with a few senders. What is claimed when it
 // ends and not yet sent goes back to the outbox (DeliveryUnsent); a crash
-// instead leaves it leased, and it is claimed again when the lease runs
-// out: a delivery is sent at least once, and at most the claim in flight
-// twice.
+// instead leaves it leased, and the next start takes it back at once
+// (ReleaseClaims): a delivery is sent at least once, and at most the
+// claim in flight at a crash (about a second's worth, BroadcastRate
+// messages) twice. One serve per registry: a second sender would take
+// back what the first has in flight.
 func (t *Telegram) broadcaster(ctx context.Context) {
-	claim := max(1, int(t.cfg.BroadcastRate))
-	// Long enough to send the whole claim, each message with its retries.
-	lease := t.cfg.BroadcastPatience + time.Duration(float64(claim)/t.cfg.BroadcastRate*float64(time.Second)) + time.Minute
-	edited := map[int64]time.Time{}
-	for ctx.Err() == nil {
-		res, err := t.bot.Broadcast(ctx, claim, lease, t.broadcastOne)
-		if err != nil && ctx.Err() == nil {
-			t.log.Error("broadcast", "err", err)
-		}
-		now := t.cfg.Now()
-		for _, id := range res.Active {
-			if now.Sub(edited[id]) >= progressEvery {
-				t.showProgress(ctx, id)
-				edited[id] = now
-			}
-		}
-		for _, a := range res.Finished {
-			t.showProgress(ctx, a.ID)
-			delete(edited, a.ID)
-		}
-		if err != nil || res.Delivered+len(res.Active)+len(res.Finished) == 0 {
-			select { // a real wait: the tests' Sleep returns at once
-			case <-ctx.Done():
-				return
-			case <-time.After(broadcastIdle):
-			}
-		}
+	// What the previous process had in flight when it died goes first.
+	if n, err := t.bot.db.ReleaseClaims(ctx); err != nil {
+		t.log.Error("release the claims of the last run", "err", err)
+	} else if n > 0 {
+		t.log.Info("deliveries in flight at the last stop, sent again", "deliveries", n)
 	}
+	// Several senders, so that one claims and reports while the others
+	// send: the pacer keeps them all to the rate together. Each claims its
+	// share of a second's worth.
+	senders := min(max(2, int(t.cfg.BroadcastRate)/100), 8)
+	claim := max(1, int(t.cfg.BroadcastRate)/senders)
+	// Long enough to send the whole claim, each message with its retries.
+	lease := t.cfg.BroadcastPatience + time.Duration(float64(claim*senders)/t.cfg.BroadcastRate*float64(time.Second)) + time.Minute
+	var mu sync.Mutex
+	edited := map[int64]time.Time{}
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				res, err := t.bot.Broadcast(ctx, claim, lease, t.broadcastOne)
+				if err != nil && ctx.Err() == nil {
+					t.log.Error("broadcast", "err", err)
+				}
+				now := t.cfg.Now()
+				var show []int64
+				mu.Lock()
+				for _, id := range res.Active {
+					if now.Sub(edited[id]) >= progressEvery {
+						show = append(show, id)
+						edited[id] = now
+					}
+				}
+				for _, a := range res.Finished {
+					show = append(show, a.ID)
+					delete(edited, a.ID)
+				}
+				mu.Unlock()
+				for _, id := range show {
+					t.showProgress(ctx, id)
+				}
+				if err != nil || res.Delivered+len(res.Active)+len(res.Finished) == 0 {
+					select { // a real wait: the tests' Sleep returns at once
+					case <-ctx.Done():
+						return
+					case <-time.After(broadcastIdle):
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // broadcastOne sends one delivery, turning the edge's errors into the

@@ -339,3 +339,22 @@ func truncateUTF8(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// ReleaseClaims makes the deliveries leased and never reported due again
+// at once, for a sender starting up: they were in flight when the previous
+// one stopped (a crash, a SIGKILL), and waiting for their leases to run out
+// would hold them back for minutes. Only the one sender a registry has may
+// call it, before it claims anything. It returns how many it released.
+func (d *DB) ReleaseClaims(ctx context.Context) (int, error) {
+	var n int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE deliveries SET claimed_at = NULL, not_before = ?
+			WHERE status = 'pending' AND claimed_at IS NOT NULL`, d.now().Unix())
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

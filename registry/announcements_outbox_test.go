@@ -495,3 +495,39 @@ func TestKilledConfirmWritesAllOrNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseClaims: a sender starting after a crash takes back at once
+// what the dead one had leased, and leaves alone a delivery waiting for its
+// retry.
+func TestReleaseClaims(t *testing.T) {
+	d, an := mustBroadcast(t, 3)
+	ctx := context.Background()
+	leased, _ := d.ClaimDeliveries(ctx, 2, 3*time.Minute)
+	if len(leased) != 2 {
+		t.Fatalf("claimed %d, want 2", len(leased))
+	}
+	retry, _ := d.ClaimDeliveries(ctx, 1, 3*time.Minute)
+	if _, err := d.ReportDeliveries(ctx, Outcome{DeliveryID: retry[0].ID, Attempt: retry[0].Attempt, Result: DeliveryFailed,
+		Error: "502", RetryAfter: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	// The sender dies; another starts.
+	n, err := d.ReleaseClaims(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("released %d, %v, want the 2 leased", n, err)
+	}
+	again, _ := d.ClaimDeliveries(ctx, 3, time.Minute)
+	if len(again) != 2 || again[0].ID != leased[0].ID || again[1].ID != leased[1].ID || again[0].Attempt != 2 {
+		t.Errorf("claimed %+v, want the two released ones, attempt 2, and not the one waiting an hour", again)
+	}
+	var out []Outcome
+	for _, dl := range again {
+		out = append(out, Outcome{DeliveryID: dl.ID, Attempt: dl.Attempt, Result: DeliverySent, MessageID: 9})
+	}
+	if _, err := d.ReportDeliveries(ctx, out...); err != nil {
+		t.Fatal(err)
+	}
+	if c := checkCounts(t, d, an.ID); c.Sent != 2 || c.Left() != 1 {
+		t.Errorf("got %+v, want 2 sent and the retry left", c)
+	}
+}

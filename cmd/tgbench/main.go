@@ -10,6 +10,7 @@
 //
 //	go run ./cmd/tgbench [-bots serve,go-echo,grammy] [-rounds 3] [-users 2000] [-mix full|text]
 //	                     [-spaces N] [-known-users N] [-db FILE] [-json FILE]
+//	go run ./cmd/tgbench -broadcast 100000 -broadcast-rate 1000   # the announcements' pace (broadcast.go)
 //
 // See docs/benchmarks.md, "Telegram front end under load".
 package main
@@ -68,19 +69,23 @@ var allBots = []string{botServe, botGoEcho, botGrammy}
 
 // Config is one run's settings.
 type Config struct {
-	Bots       []string      `json:"bots"`
-	Rounds     int           `json:"rounds"`
-	Users      int           `json:"users"`
-	Mix        Mix           `json:"mix"`
-	Spaces     int           `json:"spaces"`
-	KnownUsers int           `json:"known_users"`
-	DB         string        `json:"db,omitempty"`
-	Seed       uint64        `json:"seed"`
-	Timeout    time.Duration `json:"-"`
-	Settle     time.Duration `json:"-"`
-	JSON       string        `json:"-"`
-	Keep       bool          `json:"-"`
-	CPUProfile string        `json:"-"`
+	Bots       []string `json:"bots"`
+	Rounds     int      `json:"rounds"`
+	Users      int      `json:"users"`
+	Mix        Mix      `json:"mix"`
+	Spaces     int      `json:"spaces"`
+	KnownUsers int      `json:"known_users"`
+	DB         string   `json:"db,omitempty"`
+	Seed       uint64   `json:"seed"`
+	// Broadcast, when set, runs the broadcast bench instead (broadcast.go):
+	// serve sends one announcement to this many subscribers.
+	Broadcast     int           `json:"broadcast,omitempty"`
+	BroadcastRate float64       `json:"broadcast_rate,omitempty"`
+	Timeout       time.Duration `json:"-"`
+	Settle        time.Duration `json:"-"`
+	JSON          string        `json:"-"`
+	Keep          bool          `json:"-"`
+	CPUProfile    string        `json:"-"`
 }
 
 func parseConfig(args []string, stderr io.Writer) (Config, error) {
@@ -98,6 +103,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&c.Timeout, "timeout", 2*time.Minute, "give up on a bot's round after this long")
 	fs.DurationVar(&c.Settle, "settle", 300*time.Millisecond, "wait after the last reply, counting late replies, before stopping the bot")
 	fs.StringVar(&c.JSON, "json", "", "write the raw figures to this file")
+	fs.IntVar(&c.Broadcast, "broadcast", 0, "instead, measure serve sending one announcement to this many subscribers")
+	fs.Float64Var(&c.BroadcastRate, "broadcast-rate", 25, "with -broadcast: serve's -broadcast-rate, messages a second")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the temporary directory (binaries, databases, bot logs)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of tgbench itself (the fake) to this file")
 	if err := fs.Parse(args); err != nil {
@@ -138,6 +145,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
+	}
+	if cfg.Broadcast > 0 {
+		return runBroadcast(ctx, cfg, root, stdout, stderr)
 	}
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
