@@ -81,7 +81,7 @@ func (f *broadcastFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.mu.Unlock()
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error_code": 429,
 				"description": fmt.Sprintf("Too Many Requests: retry after %d", int(floodWait/time.Second)),
-				"parameters": map[string]any{"retry_after": int(floodWait / time.Second)}})
+				"parameters":  map[string]any{"retry_after": int(floodWait / time.Second)}})
 			return
 		}
 		f.arrivals = append(f.arrivals, time.Now())
