@@ -129,6 +129,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if c.Mix != MixFull && c.Mix != MixText {
 		return c, usageError(fmt.Sprintf("-mix %q: want full or text", *mix))
 	}
+	if c.Broadcast < 0 || c.BroadcastRate <= 0 {
+		return c, usageError("-broadcast must not be negative, and -broadcast-rate must be more than 0")
+	}
 	if c.Rounds < 1 || c.Users < 1 {
 		return c, usageError("-rounds and -users must be at least 1")
 	}
