@@ -251,8 +251,14 @@ type await struct {
 // Handle answers one request. It never fails: trouble becomes a kind message
 // in the user's language, and the error is logged. The user's row and
 // conversation state are stored before it returns.
-func (b *Bot) Handle(ctx context.Context, in Incoming) Response {
+func (b *Bot) Handle(ctx context.Context, in Incoming) (resp Response) {
 	defer b.lockUser(in.UserID)()
+	defer func() { // a bug answers one message with an apology; it never ends the chat
+		if r := recover(); r != nil {
+			b.log.Error("panic handling a message", "user", in.UserID, "panic", r)
+			resp = Response{Replies: []Reply{{Text: b.localizer(locales.Match(in.ClientLang)).T("error.generic")}}}
+		}
+	}()
 	resp, user, ok := b.handle(ctx, in, nil)
 	if ok {
 		if err := b.db.SaveUser(ctx, user); err != nil {
