@@ -400,18 +400,5 @@ func hashToken(token string) string {
 
 // ids runs a query of one integer column.
 func (d *DB) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := d.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return int64sOf(ctx, d.db, query, args...)
 }

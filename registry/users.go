@@ -177,21 +177,8 @@ func (d *DB) RoleHolders(ctx context.Context) ([]int64, error) {
 // Subscribers returns the ids of the users who receive announcements of
 // some topic and have not blocked the bot.
 func (d *DB) Subscribers(ctx context.Context) ([]int64, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT s.user_id FROM subscriptions s
+	return int64sOf(ctx, d.db, `SELECT s.user_id FROM subscriptions s
 		WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.blocked = 1) ORDER BY s.user_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // Setting returns a stored setting, "" when unset.
@@ -309,20 +296,7 @@ func (d *DB) Keep(ctx context.Context, k Bookkeeping) error {
 // least from, in order: after a restart, those that came after the stored
 // offset and must not be answered again.
 func (d *DB) HandledFrom(ctx context.Context, source string, from int64) ([]int64, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT update_id FROM handled_updates WHERE source = ? AND update_id >= ? ORDER BY update_id`, source, from)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64sOf(ctx, d.db, `SELECT update_id FROM handled_updates WHERE source = ? AND update_id >= ? ORDER BY update_id`, source, from)
 }
 
 // HeldUpdates returns the updates from source held to be handled again, in
