@@ -759,18 +759,23 @@ func (d *DB) eventWhere(ctx context.Context, q queryer, now time.Time, where str
 }
 
 func (d *DB) eventsWhere(ctx context.Context, q queryer, now time.Time, where string, args ...any) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, eventSelect+` FROM events e WHERE `+where, append([]any{now.Unix()}, args...)...)
+	return queryAll(ctx, q, eventSelect+` FROM events e WHERE `+where, append([]any{now.Unix()}, args...), d.scanEvent)
+}
+
+// queryAll runs a query and reads every row of it with scan.
+func queryAll[T any](ctx context.Context, q queryer, query string, args []any, scan func(scanner, ...any) (T, error)) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Event{}
+	out := []T{}
 	for rows.Next() {
-		e, err := d.scanEvent(rows)
+		x, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		out = append(out, x)
 	}
 	return out, rows.Err()
 }

@@ -338,20 +338,7 @@ func (d *DB) signupWhere(ctx context.Context, q queryer, now time.Time, where st
 }
 
 func (d *DB) signupsWhere(ctx context.Context, q queryer, now time.Time, where string, args ...any) ([]Signup, error) {
-	rows, err := q.QueryContext(ctx, signupSelect+` WHERE `+where, append([]any{now.Unix()}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Signup{}
-	for rows.Next() {
-		s, err := d.scanSignup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, signupSelect+` WHERE `+where, append([]any{now.Unix()}, args...), d.scanSignup)
 }
 
 // offerKey is the idempotency key of the sign-up an accepted offer makes.

@@ -342,20 +342,7 @@ func (d *DB) entryOfEvent(ctx context.Context, q queryer, now time.Time, where s
 }
 
 func (d *DB) entriesOfEvents(ctx context.Context, q queryer, now time.Time, where string, args ...any) ([]EventWaitEntry, error) {
-	rows, err := q.QueryContext(ctx, entrySelect+` WHERE `+where, append([]any{now.Unix()}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []EventWaitEntry{}
-	for rows.Next() {
-		w, err := d.scanEventEntry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, entrySelect+` WHERE `+where, append([]any{now.Unix()}, args...), d.scanEventEntry)
 }
 
 func (d *DB) eventOfferWhere(ctx context.Context, q queryer, now time.Time, where string, args ...any) (EventOffer, error) {
