@@ -35,6 +35,10 @@ type Config struct {
 	// LogText writes the text of the messages that end in an error into the
 	// log: personal data, for debugging only.
 	LogText bool
+	// Username is the bot's Telegram username, for the links and posters it
+	// makes where no getMe tells it (the console); the Telegram edge sets
+	// it from getMe.
+	Username string
 }
 
 // Bot is the conversation core. It is safe for concurrent use; one user's
@@ -75,7 +79,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.DB == nil {
 		return nil, fmt.Errorf("bot: no registry")
 	}
-	b := &Bot{db: cfg.DB, places: cfg.Places, log: cfg.Log, now: cfg.Now}
+	b := &Bot{db: cfg.DB, places: cfg.Places, log: cfg.Log, now: cfg.Now, username: strings.TrimPrefix(cfg.Username, "@")}
 	if b.places == nil {
 		b.places = places.Default()
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/comune-seregno/coworkbot/bot/intent"
+	"github.com/comune-seregno/coworkbot/bot/poster"
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
 	"github.com/comune-seregno/coworkbot/registry/hours"
@@ -124,7 +126,7 @@ func (b *Bot) showMine(s *session, id string, edit bool) error {
 		{part(s.T("mine.contacts"), partContacts), part(s.T("mine.description"), partDescIT)},
 		{part(s.T("mine.rooms"), partRooms), part(s.T("mine.where"), partName)},
 		{part(s.T("mine.closures"), partClosures), button(s.T("mine.agenda"), kAgenda, id, "0")},
-		{button(mute, kMineMute, id)},
+		{button(s.T("mine.poster"), kMinePoster, id), button(mute, kMineMute, id)},
 	}
 	s.reply(Reply{Text: t.String(), Buttons: rs, Edit: edit})
 	return nil
@@ -554,6 +556,42 @@ func readCoordinates(text string) (orb.Point, bool) {
 }
 
 // mineMute turns a provider's booking notifications off or on.
+// minePoster sends the provider the poster to pin by the door: an A4 PNG
+// with the QR code of the space's deep link, as coworkbot poster draws it.
+func (b *Bot) minePoster(s *session, args []string) error {
+	sp, err := b.db.Space(s.ctx, args[0])
+	if err != nil {
+		return b.fail(s, err)
+	}
+	switch {
+	case sp.Status != registry.Approved:
+		s.say(s.T("mine.poster_not_listed", "Name", sp.Name))
+		return nil
+	case b.username == "":
+		s.say(s.T("mine.poster_no_username"))
+		return nil
+	}
+	other := b.localizer(locales.Languages[0])
+	if other.Lang == s.lang() && len(locales.Languages) > 1 {
+		other = b.localizer(locales.Languages[1])
+	}
+	link := SpaceLink(b.username, sp.ID)
+	var png bytes.Buffer
+	if err := poster.PNG(&png, poster.Poster{Name: sp.Name, Comune: sp.Comune, Official: stripHTML(s.T("poster.official")),
+		Scan: stripHTML(s.T("poster.scan")), ScanAlt: stripHTML(other.T("poster.scan")),
+		LinkText: strings.TrimPrefix(link, "https://"), Link: link}); err != nil {
+		var ge *poster.GlyphError
+		if errors.As(err, &ge) {
+			s.say(s.T("mine.poster_glyph", "Text", ge.Text))
+			return nil
+		}
+		return err
+	}
+	s.reply(Reply{Text: s.T("mine.poster_caption", "Name", sp.Name, "Link", link),
+		Document: &Document{Name: "locandina-" + sp.ID + ".png", MIME: "image/png", Bytes: png.Bytes()}})
+	return nil
+}
+
 func (b *Bot) mineMute(s *session, args []string) error {
 	id := args[0]
 	ps, err := b.db.Providers(s.ctx, id)

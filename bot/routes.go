@@ -144,6 +144,7 @@ const (
 	kMineHoursOK   kind = "mh" // … confirm the hours read from words
 	kMineRoom      kind = "mr" // … a room's price, by its place in the list shown
 	kMineMute      kind = "mm" // … booking notifications off or on
+	kMinePoster    kind = "mp" // … the poster with the space's QR code, as a file
 	kClosureRemove kind = "cr" // … reopen a closure
 	kAgenda        kind = "ag" // … the bookings, from a day offset
 
@@ -247,6 +248,7 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kMineEdit:    forProvider((*Bot).mineEdit, aSpace, aPart),
 		kMineHoursOK: forProvider((*Bot).mineHoursOK, aSpace),
 		kMineMute:    forProvider((*Bot).mineMute, aSpace),
+		kMinePoster:  forProvider((*Bot).minePoster, aSpace),
 		kAgenda:      forProvider((*Bot).agendaButton, aSpace, aSmall),
 		// These act on the space of the edit in the making (the state names
 		// it, and the registry checks it again).

@@ -156,6 +156,7 @@ type botFlags struct {
 	contact, dpo, channel, noticeDir *string
 	keep                             retentionFlags
 	logText                          *bool
+	username                         *string
 }
 
 func addBotFlags(fs *flag.FlagSet) botFlags {
@@ -169,6 +170,7 @@ func addBotFlags(fs *flag.FlagSet) botFlags {
 		noticeDir: fs.String("privacy-dir", "", "a directory with the comune's own notice: privacy.it.html, privacy.en.html (see docs/privacy.md)"),
 		keep:      addRetentionFlags(fs),
 		logText:   fs.Bool("log-text", false, "write the text of messages that fail into the log (personal data: for debugging only)"),
+		username:  fs.String("bot-username", os.Getenv("TELEGRAM_BOT_USERNAME"), "the bot's username, for the links and posters it makes (default $TELEGRAM_BOT_USERNAME; serve asks getMe)"),
 	}
 }
 
@@ -189,7 +191,7 @@ func (f botFlags) open(ctx context.Context, log *slog.Logger) (*registry.DB, *bo
 		closeDB()
 		return nil, nil, nil, err
 	}
-	b, err := bot.New(bot.Config{DB: db, Centre: *f.centre, Log: log, LogText: *f.logText, Retention: keep,
+	b, err := bot.New(bot.Config{DB: db, Centre: *f.centre, Log: log, LogText: *f.logText, Retention: keep, Username: *f.username,
 		Privacy: bot.Privacy{Contact: *f.contact, DPO: *f.dpo, Channel: *f.channel, Dir: *f.noticeDir}})
 	if err != nil {
 		closeDB()
