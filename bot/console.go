@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -200,7 +202,16 @@ func (c *Console) showDocument(d *Document) {
 		if !bytes.HasSuffix(d.Bytes, []byte("\n")) {
 			fmt.Fprintln(c.Out)
 		}
+		return
 	}
+	// A picture or a PDF cannot be printed: it is saved, as a phone would
+	// download it, in the system's temporary directory.
+	path := filepath.Join(os.TempDir(), filepath.Base(d.Name))
+	if err := os.WriteFile(path, d.Bytes, 0o644); err != nil {
+		c.Bot.log.Error("save a document", "file", path, "err", err)
+		return
+	}
+	fmt.Fprintln(c.Out, stripHTML(l.T("console.saved", "Path", path)))
 }
 
 var tag = regexp.MustCompile(`<[^>]*>`)

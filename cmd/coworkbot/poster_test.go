@@ -267,3 +267,33 @@ func TestLinkAsksTelegramWhoTheBotIs(t *testing.T) {
 		t.Errorf("got %v with a wrong token, want it refused", err)
 	}
 }
+
+// TestPosterInTheConsole: a provider asks for the poster in the console
+// chat; the PNG is saved where the console says, and it is an A4 page.
+func TestPosterInTheConsole(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	db := demoFile(t)
+	d, err := registry.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddProvider(context.Background(), registry.CommandLine, "officina-brianza", 7); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	out := chat(t, []string{"-db", db, "-user", "7", "-bot-username", "CoworkSeregnoBot"}, "/miospazio", "#11")
+	file := filepath.Join(dir, "locandina-officina-brianza.png")
+	if !strings.Contains(out, "salvato in "+file) || !strings.Contains(out, "https://t.me/CoworkSeregnoBot?start=space_officina-brianza") {
+		t.Fatalf("got %q, want the poster saved and its link", out)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 2480 || cfg.Height != 3508 {
+		t.Errorf("got %+v, %v, want an A4 page at 300 dpi", cfg, err)
+	}
+}
