@@ -12,6 +12,7 @@ import (
 	"text/template"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
 	"golang.org/x/text/language"
 )
 
@@ -101,7 +102,7 @@ func (l *Localizer) localize(id string, count any, kv []any) string {
 		}
 		data[fmt.Sprint(kv[i])] = v
 	}
-	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count, Funcs: funcs})
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count, TemplateParser: parser})
 	if err != nil || s == "" {
 		return id
 	}
@@ -113,6 +114,19 @@ func (l *Localizer) localize(id string, count any, kv []any) string {
 // joined to the name's article ("dal Cortile", "dall'Alveare", "alla
 // Scrivania") and with the euphonic d ("ad Arcore").
 var funcs = template.FuncMap{"prep": prep}
+
+// parser parses a message's template once and keeps it: go-i18n parses
+// again on every call a template that has functions (it cannot know that
+// ours never change): 12.9 µs a message, now 2.2 µs (BenchmarkLocalize).
+var parser cachedParser
+
+type cachedParser struct{}
+
+func (cachedParser) Cacheable() bool { return true }
+
+func (cachedParser) Parse(src, left, right string) (i18ntemplate.ParsedTemplate, error) {
+	return (&i18ntemplate.TextParser{Funcs: funcs}).Parse(src, left, right)
+}
 
 // articled are the prepositions joined to an article, by article: di, a,
 // da, in, su.
