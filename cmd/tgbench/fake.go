@@ -217,6 +217,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "answercallbackquery":
 		f.answerCallback(p)
 		writeResult(w, true)
+	case "getmydescription":
+		writeResult(w, map[string]string{"description": ""})
+	case "getmyshortdescription":
+		writeResult(w, map[string]string{"short_description": ""})
 	default:
 		if !knownMethods[method] {
 			f.mu.Lock()

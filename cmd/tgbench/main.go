@@ -320,7 +320,8 @@ func copyRegistry(dst, src string) error {
 func (e *env) argv(name, url, db string) (argv []string, dir string, extra []string) {
 	switch name {
 	case botServe:
-		return []string{filepath.Join(e.tmp, "coworkbot"), "serve", "-db", db, "-api-endpoint", url}, e.tmp, nil
+		return []string{filepath.Join(e.tmp, "coworkbot"), "serve", "-db", db, "-api-endpoint", url,
+			"-privacy-contact", "privacy@comune.example", "-dpo-contact", "dpo@comune.example"}, e.tmp, nil
 	case botGoEcho:
 		return []string{filepath.Join(e.tmp, "echobot"), "-api-endpoint", url}, e.tmp, nil
 	default:

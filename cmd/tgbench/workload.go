@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/comune-seregno/coworkbot/registry"
 )
 
 // StepKind is what a user does in one step of a script.
@@ -106,14 +108,16 @@ var weekdaysEN = map[time.Weekday]string{time.Monday: "monday", time.Tuesday: "t
 
 // Workload makes the scripts of n distinct users. The same seed, mix and day
 // give the same scripts, so every bot of a round plays the same users. today
-// matters for the booking flow: bookings are for a weekday other than today's,
-// so that a morning is never already over.
+// matters for the booking flow: bookings are for a weekday of the coming
+// six days (its name means the next one), never today, so that a morning is
+// never already over, and never a public holiday, when the spaces are closed.
 func Workload(n int, mix Mix, seed uint64, today time.Time) []Script {
 	rng := rand.New(rand.NewPCG(seed, uint64(n)))
 	var days []time.Weekday
-	for d := time.Monday; d <= time.Friday; d++ {
-		if d != today.Weekday() {
-			days = append(days, d)
+	for i := 1; i < 7; i++ {
+		d := today.AddDate(0, 0, i)
+		if _, holiday := registry.DefaultCalendar.Holiday(d); !holiday && d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			days = append(days, d.Weekday())
 		}
 	}
 	totalDesks := 0
