@@ -31,7 +31,9 @@ const maxMessage = 3900
 func splitLong(rs []Reply) []Reply {
 	var out []Reply
 	for _, r := range rs {
-		if htmlLen(r.Text) <= maxMessage {
+		// A character is never longer as Telegram counts it (UTF-16 code
+		// units, a tag or an entity nothing or one) than in UTF-8 bytes.
+		if len(r.Text) <= maxMessage || htmlLen(r.Text) <= maxMessage {
 			out = append(out, r)
 			continue
 		}

@@ -147,3 +147,17 @@ func TestButtonDataRefused(t *testing.T) {
 		}
 	}
 }
+
+// splitLong skips counting a text no longer in bytes than a message may be:
+// Telegram's count (UTF-16 code units; a tag nothing, an entity one) is
+// never more than the bytes.
+func TestHTMLLenNeverExceedsBytes(t *testing.T) {
+	for _, s := range []string{
+		"", "a", "è", "€", "😀", "👩‍💻", "🇮🇹", "&amp;", "&#39;", "&", "& ;", "<b>x</b>", "<", "a<b",
+		"Caffè & Città 😀 <i>L&#39;Alveare</i> 𝒳", strings.Repeat("😀<b>é</b>&amp;", 500),
+	} {
+		if n := htmlLen(s); n > len(s) {
+			t.Errorf("htmlLen(%q) = %d, more than its %d bytes", s, n, len(s))
+		}
+	}
+}
