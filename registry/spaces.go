@@ -223,8 +223,56 @@ func (d *DB) setStatus(ctx context.Context, tx *sql.Tx, a Actor, role Role, id s
 }
 
 // Space returns the space with the given id, whatever its status.
+//
+// Spaces read are kept in memory until the list's version moves (a change
+// in this process or another one), so that reading one costs a single small
+// query; each call gets its own copy, which the caller may change.
 func (d *DB) Space(ctx context.Context, id string) (Space, error) {
-	return getSpace(ctx, d.db, id)
+	var version int64
+	if err := d.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'spaces_version'`).Scan(&version); err != nil {
+		return Space{}, fmt.Errorf("read version: %w", err)
+	}
+	d.mu.Lock()
+	if d.spaces.version != version || d.spaces.byID == nil {
+		d.spaces = spaceCache{version: version, byID: map[string]Space{}}
+	}
+	s, ok := d.spaces.byID[id]
+	d.mu.Unlock()
+	if ok {
+		return s.clone(), nil
+	}
+	// Read after the version: a change in between is kept under the older
+	// version, which the next call finds moved.
+	s, err := getSpace(ctx, d.db, id)
+	if err != nil {
+		return Space{}, err
+	}
+	d.mu.Lock()
+	if d.spaces.version == version && len(d.spaces.byID) < maxCachedSpaces {
+		d.spaces.byID[id] = s.clone()
+	}
+	d.mu.Unlock()
+	return s, nil
+}
+
+// spaceCache keeps the spaces read by Space at one version of the list.
+type spaceCache struct {
+	version int64
+	byID    map[string]Space
+}
+
+// maxCachedSpaces bounds the spaces kept by Space: a comune's whole list,
+// not a list of ten thousand read one by one.
+const maxCachedSpaces = 1024
+
+// clone copies what a caller could change in place: the rooms and the
+// descriptions (the opening hours are never changed in place).
+func (s Space) clone() Space {
+	s.Rooms = slices.Clone(s.Rooms)
+	if s.Description != nil {
+		s.Description = maps.Clone(s.Description)
+	}
+	return s
 }
 
 // Spaces returns every space with one of the given statuses (all when none

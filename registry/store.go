@@ -37,8 +37,9 @@ type DB struct {
 	// EventRules are the limits event sign-ups respect; the zero value means the defaults.
 	EventRules EventRules
 
-	mu    sync.Mutex
-	index *spaceIndex // the approved spaces, rebuilt when the version moves
+	mu     sync.Mutex
+	index  *spaceIndex // the approved spaces, rebuilt when the version moves
+	spaces spaceCache  // the spaces read one by one, dropped when the version moves
 
 	// writeMu serializes this process's write transactions: SQLite allows
 	// one writer at a time, and waiting on a Go mutex is far cheaper than
