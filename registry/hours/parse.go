@@ -218,7 +218,7 @@ func Parse(s string) (Schedule, error) {
 			return Schedule{}, p.fail(t.pos, "expected \";\" between rules, found %s", t.describe())
 		}
 	}
-	sched := Schedule{ok: true, usualOnPH: p.usualOnPH}
+	sched := Schedule{ok: true, days: new([8]slot), usualOnPH: p.usualOnPH}
 	for i := range raw {
 		sched.days[i] = newSlot(raw[i])
 	}

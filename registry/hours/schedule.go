@@ -14,8 +14,11 @@ type Span struct{ From, To int }
 // Schedule is a parsed opening-hours expression. The zero Schedule means
 // "hours unknown": it is never open and String returns "".
 type Schedule struct {
-	ok   bool
-	days [8]slot // Monday..Sunday, then public holidays
+	ok bool
+	// days are Monday..Sunday, then public holidays; nil in the zero
+	// Schedule. Parse fills them and nothing changes them after, so that
+	// copies of a Schedule (every space with the same hours) share them.
+	days *[8]slot
 	// usualOnPH is "PH open": a public holiday does not close the place,
 	// which keeps the hours of the weekday the holiday falls on.
 	usualOnPH bool
@@ -74,13 +77,23 @@ func merge(spans []Span) []Span {
 // IsZero reports whether s is the zero Schedule, that is, hours unknown.
 func (s Schedule) IsZero() bool { return !s.ok }
 
+// closedWeek are the days of the zero Schedule: closed.
+var closedWeek [8]slot
+
+func (s *Schedule) week() *[8]slot {
+	if s.days == nil {
+		return &closedWeek
+	}
+	return s.days
+}
+
 // Always reports whether s is open around the clock every day, holidays
 // included, as "24/7" is.
 func (s Schedule) Always() bool {
 	if !s.ok {
 		return false
 	}
-	for i, sl := range s.days {
+	for i, sl := range s.week() {
 		if !sl.fullDay() && !(i == phSlot && s.usualOnPH) {
 			return false
 		}
@@ -90,7 +103,7 @@ func (s Schedule) Always() bool {
 
 // never reports whether s has no opening at all.
 func (s Schedule) never() bool {
-	for _, sl := range s.days[:phSlot] {
+	for _, sl := range s.week()[:phSlot] {
 		if !sl.closed() {
 			return false
 		}
@@ -98,7 +111,7 @@ func (s Schedule) never() bool {
 	if s.usualOnPH {
 		return true
 	}
-	for _, sl := range s.days[phSlot:] {
+	for _, sl := range s.week()[phSlot:] {
 		if !sl.closed() {
 			return false
 		}
@@ -111,8 +124,8 @@ func (s Schedule) Equal(o Schedule) bool {
 	if s.ok != o.ok || s.usualOnPH != o.usualOnPH {
 		return false
 	}
-	for i := range s.days {
-		if !s.days[i].equal(o.days[i]) {
+	for i := range s.week() {
+		if !s.week()[i].equal(o.week()[i]) {
 			return false
 		}
 	}
@@ -145,9 +158,9 @@ func (d date) weekday() int {
 // public holiday in cal, the weekday ones otherwise.
 func (s *Schedule) slotFor(d date, cal Calendar) *slot {
 	if _, ok := cal.holiday(d); ok && !s.usualOnPH {
-		return &s.days[phSlot]
+		return &s.week()[phSlot]
 	}
-	return &s.days[d.weekday()]
+	return &s.week()[d.weekday()]
 }
 
 // spansOn returns the merged spans of calendar day d, including the tail of
@@ -255,7 +268,7 @@ func (s Schedule) String() string {
 	rules := s.weekdayRules(func(set uint8, sl slot) string {
 		return dayList(set, dayCodes, "-", ",") + " " + sl.osm()
 	})
-	ph := s.days[phSlot]
+	ph := s.week()[phSlot]
 	switch {
 	case s.usualOnPH && len(rules) == 0:
 		return "off"
@@ -279,17 +292,17 @@ func (s Schedule) weekdayRules(render func(set uint8, sl slot) string) []string 
 	var rules []string
 	var done uint8
 	for d := range 7 {
-		if done&(1<<d) != 0 || s.days[d].closed() {
+		if done&(1<<d) != 0 || s.week()[d].closed() {
 			continue
 		}
 		var set uint8
 		for e := d; e < 7; e++ {
-			if s.days[e].equal(s.days[d]) {
+			if s.week()[e].equal(s.week()[d]) {
 				set |= 1 << e
 			}
 		}
 		done |= set
-		rules = append(rules, render(set, s.days[d]))
+		rules = append(rules, render(set, s.week()[d]))
 	}
 	return rules
 }
@@ -406,7 +419,7 @@ func (s Schedule) Format(n Names) string {
 	})
 	if s.usualOnPH && len(rules) > 0 {
 		rules = append(rules, n.HolidaysUsual)
-	} else if ph := s.days[phSlot]; !ph.closed() && !s.usualOnPH {
+	} else if ph := s.week()[phSlot]; !ph.closed() && !s.usualOnPH {
 		rules = append(rules, n.Holidays+" "+ph.render(humanTime, "–", ", "))
 	}
 	if len(rules) == 0 {
