@@ -118,13 +118,17 @@ type Request struct {
 }
 
 // sense is one meaning of a lexicon phrase.
+//
+// Its fields are as small as they can be (a list of ten thousand spaces
+// makes a hundred thousand senses): word, form and room indexes stay far
+// below 32,768, which the parser checks when it learns the names.
 type sense struct {
 	kind kind
-	code string
-	n    int
 	weak bool
-	w    int // kSpaceTok, kRoomTok: word index; kSpaceName, kRoomName: form index
-	room int // kRoomTok, kRoomName: room index within the space
+	w    int16 // kSpaceTok, kRoomTok: word index; kSpaceName, kRoomName: form index
+	room int16 // kRoomTok, kRoomName: room index within the space
+	n    int   // a flag's bits, a number, a space's index
+	code string
 }
 
 // entry is everything a normalized phrase may mean.

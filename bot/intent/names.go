@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -185,25 +186,40 @@ func (p *Parser) addSpace(si int, e Entry) space {
 		sp.rooms = append(sp.rooms, rm)
 		ri := len(sp.rooms) - 1
 		for fi, toks := range rp {
-			if len(toks) >= 2 {
-				p.addPhrase(toks, sense{kind: kRoomName, n: si, room: ri, w: fi})
+			if len(toks) >= 2 && fits16(ri, fi) {
+				p.addPhrase(toks, sense{kind: kRoomName, n: si, room: int16(ri), w: int16(fi)})
 			}
 		}
 	}
 	for fi, toks := range phrases {
-		if len(toks) >= 2 {
-			p.addPhrase(toks, sense{kind: kSpaceName, n: si, w: fi})
+		if len(toks) >= 2 && fits16(fi) {
+			p.addPhrase(toks, sense{kind: kSpaceName, n: si, w: int16(fi)})
 		}
 	}
 	for wi, w := range sp.words {
-		p.add(w.text, sense{kind: kSpaceTok, n: si, w: wi}, 0)
+		if fits16(wi) {
+			p.add(w.text, sense{kind: kSpaceTok, n: si, w: int16(wi)}, 0)
+		}
 	}
 	for ri, rm := range sp.rooms {
 		for wi, w := range rm.words {
-			p.add(w.text, sense{kind: kRoomTok, n: si, room: ri, w: wi}, 0)
+			if fits16(ri, wi) {
+				p.add(w.text, sense{kind: kRoomTok, n: si, room: int16(ri), w: int16(wi)}, 0)
+			}
 		}
 	}
 	return sp
+}
+
+// fits16 reports whether indexes fit a sense's int16 fields. Names and rooms
+// are capped at import far below; past the bound a word is not learnt.
+func fits16(ix ...int) bool {
+	for _, i := range ix {
+		if i > math.MaxInt16 {
+			return false
+		}
+	}
+	return true
 }
 
 // addPhrase records a whole name as a phrase, as written and without the
@@ -653,7 +669,7 @@ func (st *state) parseRooms(r *Request) {
 		// With no space named, only a room's own name after a room word
 		// ("sala Volta") will do.
 		if noun := genericRoomWords[st.toks[st.spans[x.from].i]]; si >= 0 || noun && rm.rare {
-			add(found{x.s.n, x.s.room, x.from, x.to, -1})
+			add(found{x.s.n, int(x.s.room), x.from, x.to, -1})
 		}
 	}
 	for k := 0; k < st.ns; k++ {
@@ -676,7 +692,7 @@ func (st *state) parseRooms(r *Request) {
 				ok = c == clRare || noun >= 0 || slices.Contains(rm.forms, uint64(1)<<x.w)
 			}
 			if ok {
-				add(found{x.n, x.room, k, k + 1, noun})
+				add(found{x.n, int(x.room), k, k + 1, noun})
 			}
 		}
 	}
