@@ -102,6 +102,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// A checkpoint copies the pages written since the last one into the
+	// database file; every 10,000 pages (about 40 MB of log) instead of
+	// SQLite's 1,000 it copies a page rewritten by many commits once, not
+	// ten times: bookings with 8 clients went from about 7,700 to 9,000 a
+	// second (docs/bookings.md). The log file keeps its size and is
+	// written over from its start after each checkpoint.
+	if _, err := d.writer.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 10000`); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
