@@ -23,9 +23,10 @@ type bookCall struct {
 // bookQueued answers c by group commit, leader/follower style, with no
 // goroutine of its own. Each caller queues its call; the first one finds
 // no batch being written and leads: it takes every call queued by then,
-// writes them in one immediate transaction, each in its own savepoint (a
-// refusal or an error undoes that call alone, and the capacity check of
-// each call sees the calls before it), commits once, hands the lead to the
+// writes them in one immediate transaction (the capacity check of each call
+// sees the calls before it; a refusal or an error leaves nothing of that
+// call, since bookTx writes one statement at most, its last, and a failed
+// statement undoes itself), commits once, hands the lead to the
 // first call queued meanwhile and only then answers its batch. Callers wait
 // on their call, not on the write lock.
 func (d *DB) bookQueued(c *bookCall) {
@@ -76,17 +77,9 @@ func (d *DB) bookBatch(batch []*bookCall) {
 			if c.err = c.ctx.Err(); c.err != nil {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT book`); err != nil {
-				return err
-			}
 			c.b, c.stale, c.err = d.bookTx(ctx, tx, c.idx, c.req, c.now, 0)
-			end := `RELEASE book`
 			if c.err != nil {
 				c.b, c.err = Booking{}, mapErr(c.err)
-				end = `ROLLBACK TO book; RELEASE book`
-			}
-			if _, err := tx.ExecContext(ctx, end); err != nil {
-				return err
 			}
 		}
 		return nil

@@ -130,6 +130,10 @@ func (d *DB) Book(ctx context.Context, req BookingRequest) (Booking, error) {
 
 // bookTx is Book inside tx; holder is the offer whose held desks are the
 // request's own (0 for none). stale reports that idx was out of date.
+//
+// It writes one statement at most, the INSERT at its end: a batch of
+// bookings relies on that to need no savepoint a call (a refusal or an
+// error has written nothing). Keep it so.
 func (d *DB) bookTx(ctx context.Context, tx *sql.Tx, idx *spaceIndex, req BookingRequest, now time.Time, holder int64) (b Booking, stale bool, err error) {
 	f, err := readFacts(ctx, tx, req, now)
 	if err != nil {
