@@ -240,7 +240,7 @@ func (b *Bot) eventCard(s *session, id int64) error {
 		}
 		rs = append(rs, row)
 	default:
-		rs = append(rs, []Button{button(s.T("events.wait"), kEvWait, idArg(e.ID))})
+		rs = append(rs, []Button{button(s.T("events.wait"), kEvWait, idArg(e.ID), "0")})
 	}
 	if s.may(provider, e.SpaceID) && e.Status != registry.EventCancelled {
 		rs = append(rs, []Button{button(s.T("events.edit"), kEvEdit, idArg(e.ID), "menu"), button(s.T("events.cancel"), kEvEdit, idArg(e.ID), "cancel")})
@@ -278,8 +278,9 @@ func (b *Bot) eventCardText(s *session, e *registry.Event, sp *registry.Space) s
 	return t.String()
 }
 
-// evSign asks how many people come (up to the seats left and the per-person
-// limit); args: the event, and "1" for the whole course.
+// evSign asks how many people come (up to the per-person limit: a group
+// larger than the seats left is told so, and offered the waiting list for
+// all of them); args: the event, and "1" for the whole course.
 func (b *Bot) evSign(s *session, args []string) error {
 	e, err := b.db.Event(s.ctx, int64(atoi(args[0])))
 	if err != nil {
@@ -289,11 +290,8 @@ func (b *Bot) evSign(s *session, args []string) error {
 	if most <= 0 {
 		most = registry.DefaultMaxPeople
 	}
-	if e.Limited() {
-		most = min(most, e.Left)
-	}
-	if most <= 0 {
-		return b.evWait(s, args[:1])
+	if e.Limited() && e.Left <= 0 {
+		return b.evWait(s, []string{args[0], "0"})
 	}
 	s.st.Signing = &signing{Event: e.ID, Series: args[1] == "1", Nonce: newDraftID()}
 	var counts []Button
@@ -323,7 +321,7 @@ func (b *Bot) evPeople(s *session, args []string) error {
 		UserID: s.user.ID, EventID: id, People: people, Series: sg.Series})
 	var refusal *registry.SignupRefusal
 	if errors.As(err, &refusal) {
-		return b.signupRefused(s, refusal)
+		return b.signupRefused(s, refusal, people)
 	}
 	if err != nil {
 		return err
@@ -339,12 +337,13 @@ func (b *Bot) evPeople(s *session, args []string) error {
 	return nil
 }
 
-// signupRefused says why a sign-up cannot be made, with a way forward.
-func (b *Bot) signupRefused(s *session, r *registry.SignupRefusal) error {
+// signupRefused says why a sign-up for people (0: not asked yet) cannot be
+// made, with a way forward.
+func (b *Bot) signupRefused(s *session, r *registry.SignupRefusal, people int) error {
 	var ways []Button
 	switch r.Reason {
 	case registry.SignupFull:
-		ways = append(ways, button(s.T("events.wait"), kEvWait, idArg(r.EventID)))
+		ways = append(ways, button(s.T("events.wait"), kEvWait, idArg(r.EventID), strconv.Itoa(people)))
 	case registry.SignupAlready:
 		ways = append(ways, b.bookingsButton(s))
 	}
@@ -356,20 +355,37 @@ func (b *Bot) signupRefused(s *session, r *registry.SignupRefusal) error {
 	return nil
 }
 
-// evWait puts the user in line for a full event.
+// evWait puts the user in line for a full event; args: the event, and how
+// many people wait ("0": ask first, as a sign-up does).
 func (b *Bot) evWait(s *session, args []string) error {
-	id := int64(atoi(args[0]))
-	_, err := b.db.JoinEventWaitlist(s.ctx, s.user.ID, id, 1)
+	id, people := int64(atoi(args[0])), atoi(args[1])
+	if people <= 0 {
+		e, err := b.db.Event(s.ctx, id)
+		if err != nil {
+			return b.fail(s, err)
+		}
+		most := b.db.EventRules.MaxPeople
+		if most <= 0 {
+			most = registry.DefaultMaxPeople
+		}
+		var counts []Button
+		for n := 1; n <= most; n++ {
+			counts = append(counts, button(strconv.Itoa(n), kEvWait, idArg(e.ID), strconv.Itoa(n)))
+		}
+		s.reply(Reply{Text: s.T("events.ask_people_wait", "Title", e.Title), Buttons: [][]Button{counts}})
+		return nil
+	}
+	_, err := b.db.JoinEventWaitlist(s.ctx, s.user.ID, id, people)
 	var refusal *registry.SignupRefusal
 	switch {
 	case errors.As(err, &refusal):
-		return b.signupRefused(s, refusal)
+		return b.signupRefused(s, refusal, people)
 	case errors.Is(err, registry.ErrConflict): // seats again: sign up
 		return b.evSign(s, []string{args[0], "0"})
 	case err != nil:
 		return err
 	}
-	s.reply(Reply{Text: s.T("events.waiting"), Edit: s.in.Callback != ""})
+	s.reply(Reply{Text: s.l.N("events.waiting", people), Edit: s.in.Callback != ""})
 	return nil
 }
 

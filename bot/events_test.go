@@ -379,3 +379,64 @@ func TestErasureCancelsSignups(t *testing.T) {
 		t.Errorf("Bruno was told %+v, want the seat offered", got)
 	}
 }
+
+// TestEventWaitlistKeepsTheGroup: a family of three that finds one seat
+// left waits for three seats, not one; someone who opens a full event is
+// asked how many they are before joining the line; and when two seats free
+// up, they go to the one who waits alone, since the family does not fit.
+func TestEventWaitlistKeepsTheGroup(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Laboratorio di robotica per famiglie",
+		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 16 * 60, To: 18 * 60, Seats: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := es[0].ID
+	const anna, bruno, carla, dario = 300, 400, 500, 600
+	first, err := db.SignUp(ctx, registry.SignupRequest{Key: "a", UserID: anna, EventID: id, People: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatter(t, b)
+
+	// Bruno and two children: one seat is left.
+	c.say(bruno, "it", "eventi mercoledì 9 dicembre")
+	c.press(bruno, "it", "1 · Laboratorio")
+	c.press(bruno, "it", "Iscriviti")
+	if r := c.press(bruno, "it", "3"); !strings.Contains(text(r), "Resta solo 1 posto") {
+		t.Fatalf("got %q, want one seat left", text(r))
+	}
+	if r := c.press(bruno, "it", "Avvisami se si libera"); !strings.Contains(text(r), "Sei in lista d'attesa per 3 persone") {
+		t.Fatalf("got %q, want Bruno waiting with his family", text(r))
+	}
+	if w, err := db.EventWaitlist(ctx, bruno); err != nil || len(w) != 1 || w[0].People != 3 {
+		t.Fatalf("Bruno's line: %+v, %v; want one entry for 3 people", w, err)
+	}
+
+	// Carla takes the last seat; Dario finds the event full.
+	if _, err := db.SignUp(ctx, registry.SignupRequest{Key: "c", UserID: carla, EventID: id, People: 1}); err != nil {
+		t.Fatal(err)
+	}
+	c.say(dario, "en", "events on Wednesday 9 December")
+	c.press(dario, "en", "1 · Laboratorio")
+	if r := c.press(dario, "en", "Tell me if a seat"); !strings.Contains(text(r), "How many people should I put on the waiting list") {
+		t.Fatalf("got %q, want Dario asked how many", text(r))
+	}
+	if r := c.press(dario, "en", "1"); !strings.Contains(text(r), "You're on the waiting list: if a seat frees up") {
+		t.Fatalf("got %q, want Dario waiting alone", text(r))
+	}
+
+	// Anna's two seats free up: the family does not fit, Dario does.
+	_, offers, err := db.CancelSignup(ctx, anna, first[0].ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offers) != 1 || offers[0].Entry.UserID != dario || offers[0].Entry.People != 1 {
+		t.Errorf("offers %+v, want one for Dario alone", offers)
+	}
+}

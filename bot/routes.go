@@ -231,7 +231,7 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kEvent:       on((*Bot).eventButton, aInt),
 		kEvSign:      on((*Bot).evSign, aInt, aWord),
 		kEvPeople:    on((*Bot).evPeople, aInt, aSmall),
-		kEvWait:      on((*Bot).evWait, aInt),
+		kEvWait:      on((*Bot).evWait, aInt, aSmall),
 		kEvUnsign:    on((*Bot).evCancelSignup, aInt),
 		kEvOfferTake: on((*Bot).evOfferTake, aInt),
 		kEvOfferPass: on((*Bot).evOfferPass, aInt),
