@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/comune-seregno/coworkbot/bot/intent"
 	"github.com/comune-seregno/coworkbot/locales"
@@ -264,7 +263,8 @@ func (b *Bot) typedAnnouncement(s *session, _ string) (bool, error) {
 }
 
 // maxAnnouncement is Telegram's limit on a message's text, and on a
-// caption.
+// caption, as Telegram counts them (htmlLen: UTF-16 code units, an emoji
+// such as 🎄 two).
 const (
 	maxAnnouncement = 4096
 	maxCaption      = 1024
@@ -275,12 +275,12 @@ const (
 func (b *Bot) composeAnnouncement(s *session, c registry.Content) error {
 	if !c.IsCopy() {
 		for _, r := range c.Texts {
-			if n := utf8.RuneCountInString(stripHTML(r.HTML)); n > maxAnnouncement || strings.TrimSpace(stripHTML(r.HTML)) == "" {
+			if n := htmlLen(r.HTML); n > maxAnnouncement || strings.TrimSpace(stripHTML(r.HTML)) == "" {
 				s.say(s.T("announce.too_long", "N", n, "Max", maxAnnouncement))
 				return nil
 			}
 		}
-	} else if n := utf8.RuneCountInString(stripHTML(s.in.HTML)); n > maxCaption {
+	} else if n := htmlLen(s.in.HTML); n > maxCaption {
 		s.say(s.T("announce.caption_too_long", "N", n, "Max", maxCaption))
 		return nil
 	}

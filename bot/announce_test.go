@@ -184,3 +184,26 @@ func TestAnnouncementToNobody(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnouncementCountedAsTelegramDoes: 2,100 Christmas trees are 2,100
+// characters but 4,200 as Telegram counts them (UTF-16), over its 4,096:
+// the clerk is told before anything is kept; 2,000 go through.
+func TestAnnouncementCountedAsTelegramDoes(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	const clerk = 100
+	if err := db.AddStaff(ctx, registry.CommandLine, clerk, "Carla"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatter(t, b)
+	if r := c.say(clerk, "it", "/annuncio "+strings.Repeat("🎄", 2100)); !strings.Contains(text(r), "L'avviso è lungo 4200 caratteri") {
+		t.Errorf("got %.200q…, want the length as Telegram counts it refused", text(r))
+	}
+	if r := c.say(clerk, "it", "/annuncio "+strings.Repeat("🎄", 2000)); strings.Contains(text(r), "L'avviso è lungo") || !strings.Contains(text(r), "A quale argomento appartiene?") {
+		t.Errorf("got %.200q…, want the preview and the topics", text(r))
+	}
+}
