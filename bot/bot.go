@@ -135,6 +135,9 @@ type session struct {
 	fixed *fixedTexts // nil: no cache
 	now   time.Time
 	resp  Response
+	// locationFor is how long a shared location serves: the purge forgets
+	// it after as long (Config.Retention).
+	locationFor time.Duration
 	// erased says the person was erased (/cancellami): nothing of theirs
 	// is saved again.
 	erased bool
@@ -281,7 +284,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) (resp Response) {
 // must start from the row the previous one left. The caller holds
 // lockUser.
 func (b *Bot) handle(ctx context.Context, in Incoming, prior *registry.User) (Response, registry.User, bool) {
-	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome), fixed: &b.fixed}
+	s := &session{ctx: ctx, in: in, now: b.now().In(registry.Rome), fixed: &b.fixed, locationFor: b.retention.Location}
 	var user registry.User
 	var err error
 	if prior != nil {
@@ -387,10 +390,11 @@ func (b *Bot) checkKeyboards(resp *Response) {
 // lang returns the language a session speaks.
 func (s *session) lang() string { return s.l.Lang }
 
-// point is where the user is, as far as the bot knows: a location shared
-// recently, else nil.
+// location is where the user is, as far as the bot knows: a location
+// shared within the time it is kept (the privacy notice says how long), else
+// nil.
 func (s *session) location() *orb.Point {
-	if s.user.Location == nil || s.now.Sub(s.user.LocatedAt) > 12*time.Hour {
+	if s.user.Location == nil || s.locationFor <= 0 || s.now.Sub(s.user.LocatedAt) > s.locationFor {
 		return nil
 	}
 	return s.user.Location

@@ -396,3 +396,40 @@ func TestTickPurges(t *testing.T) {
 		t.Errorf("after a day: got state %s, want it gone", u.State)
 	}
 }
+
+// TestLocationServesAsLongAsItIsKept: without a purge (the console, or
+// before the ticker's next round) a location shared more than three hours
+// ago, as long as the notice says it is kept, is not used: "vicino a me"
+// asks for it again; within the three hours it is used.
+func TestLocationServesAsLongAsItIsKept(t *testing.T) {
+	db := mustDemoDB(t)
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	start := db.Now()
+	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Location: &orb.Point{9.2101, 45.6469}})
+	ask := func(after time.Duration) Response {
+		db.Now = func() time.Time { return start.Add(after) }
+		return b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Text: "coworking con la fibra vicino a me"})
+	}
+	asksForIt := func(r Response) bool {
+		for _, x := range r.Replies {
+			for _, row := range x.Keyboard {
+				for _, k := range row {
+					if k.RequestLocation {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if r := ask(2 * time.Hour); asksForIt(r) || !strings.Contains(text(r), " m") {
+		t.Errorf("after 2 hours: got %q, want the spaces near the shared location, with distances", text(r))
+	}
+	if r := ask(3*time.Hour + time.Minute); !asksForIt(r) {
+		t.Errorf("after 3 hours: got %q, want to be asked for the location again", text(r))
+	}
+}
