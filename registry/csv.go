@@ -95,11 +95,21 @@ func readCSV(r io.Reader) ([]Space, []int, Problems) {
 	if probs != nil {
 		return nil, nil, probs
 	}
+	data, err := fromUTF16(data)
+	if err != nil {
+		return nil, nil, Problems{{Code: ProbUnreadable, Value: err.Error()}}
+	}
 	data, cs := sniffCharset(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
-	// A spreadsheet in Italian saves CSV with ";" between the columns.
-	if first := firstLine(data); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+	// A spreadsheet in Italian saves CSV with ";" between the columns, and
+	// "Unicode text" with tabs.
+	first := firstLine(data)
+	semicolons, commas, tabs := bytes.Count(first, []byte(";")), bytes.Count(first, []byte(",")), bytes.Count(first, []byte("\t"))
+	switch {
+	case tabs > semicolons && tabs > commas:
+		cr.Comma = '\t'
+	case semicolons > commas:
 		cr.Comma = ';'
 	}
 	raw, err := cr.Read()

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // This file is about the text of the comune's files: how big a file may be,
@@ -32,6 +34,23 @@ func readLimited(r io.Reader) ([]byte, Problems) {
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
+
+// fromUTF16 turns a file that begins with a UTF-16 byte order mark (what a
+// spreadsheet saves as "Unicode text") into UTF-8; other files are returned
+// as they are.
+func fromUTF16(data []byte) ([]byte, error) {
+	if !bytes.HasPrefix(data, []byte{0xff, 0xfe}) && !bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return data, nil
+	}
+	if len(data)%2 != 0 {
+		return nil, errors.New("UTF-16 text with an odd number of bytes")
+	}
+	out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("UTF-16 text: %w", err)
+	}
+	return out, nil
+}
 
 // charset is how the bytes of a CSV file are read.
 type charset int

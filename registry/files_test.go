@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/comune-seregno/coworkbot/registry/hours"
 )
@@ -85,6 +86,29 @@ func encode(t *testing.T, cm *charmap.Charmap, s string) []byte {
 	return b
 }
 
+// unicodeText is a ";" CSV saved again as a spreadsheet's "Unicode text":
+// tabs between the columns, UTF-16 with a byte order mark.
+func unicodeText(t *testing.T, semicolonCSV string, order unicode.Endianness) []byte {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(semicolonCSV))
+	r.Comma = ';'
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma, w.UseCRLF = '\t', true
+	if err := w.WriteAll(records); err != nil {
+		t.Fatal(err)
+	}
+	out, err := unicode.UTF16(order, unicode.UseBOM).NewEncoder().Bytes([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestImportSpreadsheetCSV(t *testing.T) {
 	cases := []struct {
 		name string
@@ -98,6 +122,8 @@ func TestImportSpreadsheetCSV(t *testing.T) {
 		{"Windows-1252 with empty columns", func(t *testing.T) []byte {
 			return encode(t, charmap.Windows1252, strings.ReplaceAll(spreadsheetCSV(true), "\r\n", ";;\r\n"))
 		}, true},
+		{"UTF-16 with tabs", func(t *testing.T) []byte { return unicodeText(t, spreadsheetCSV(true), unicode.LittleEndian) }, true},
+		{"UTF-16 big-endian with tabs", func(t *testing.T) []byte { return unicodeText(t, spreadsheetCSV(true), unicode.BigEndian) }, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -181,8 +207,8 @@ func TestImportRefusesTextThatIsNotText(t *testing.T) {
 			[]Problem{{Record: 1, Field: "description_it", Code: ProbMixedEncoding, Value: "Perché è"}}},
 		{"one cell with both, in a UTF-8 file", header + row("uno", "Città", "Più è") + row("due", "Perché", cp1252("Perché")+" è"),
 			[]Problem{{Record: 2, Field: "description_it", Code: ProbMixedEncoding, Value: "Perché è"}}},
-		{"UTF-16", string(append([]byte{0xFF, 0xFE}, []byte("i\x00d\x00")...)),
-			[]Problem{{Line: 1, Code: ProbControlChar, Value: "U+0000"}}},
+		{"UTF-16 cut in the middle of a character", string(append([]byte{0xFF, 0xFE}, []byte("i\x00d")...)),
+			[]Problem{{Code: ProbUnreadable, Value: "UTF-16 text with an odd number of bytes"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
