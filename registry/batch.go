@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -24,9 +25,10 @@ type bookCall struct {
 // goroutine of its own. Each caller queues its call; the first one finds
 // no batch being written and leads: it takes every call queued by then,
 // writes them in one immediate transaction (the capacity check of each call
-// sees the calls before it; a refusal or an error leaves nothing of that
-// call, since bookTx writes one statement at most, its last, and a failed
-// statement undoes itself), commits once, hands the lead to the
+// sees the calls before it; a refusal leaves nothing of its call, since
+// bookTx writes one statement at most, its last, and refuses before it; any
+// other error fails the whole batch, as SQLite may have rolled the
+// transaction back), commits once, hands the lead to the
 // first call queued meanwhile and only then answers its batch. Callers wait
 // on their call, not on the write lock.
 func (d *DB) bookQueued(c *bookCall) {
@@ -78,9 +80,17 @@ func (d *DB) bookBatch(batch []*bookCall) {
 				continue
 			}
 			c.b, c.stale, c.err = d.bookTx(ctx, tx, c.idx, c.req, c.now, 0)
-			if c.err != nil {
-				c.b, c.err = Booking{}, mapErr(c.err)
+			if c.err == nil {
+				continue
 			}
+			var r *Refusal
+			if !errors.As(c.err, &r) && !errors.Is(c.err, ErrConflict) {
+				// Not a refusal: SQLite may have rolled the whole
+				// transaction back (a full disk, an I/O error), and the
+				// next calls would run outside it. The batch fails whole.
+				return c.err
+			}
+			c.b, c.err = Booking{}, mapErr(c.err)
 		}
 		return nil
 	})
