@@ -240,7 +240,7 @@ func (b *Bot) eventCard(s *session, id int64) error {
 		}
 		rs = append(rs, row)
 	default:
-		rs = append(rs, []Button{button(s.T("events.wait"), kEvWait, idArg(e.ID), "0")})
+		rs = append(rs, []Button{button(s.T("events.wait"), kEvWait, idArg(e.ID))})
 	}
 	if s.may(provider, e.SpaceID) && e.Status != registry.EventCancelled {
 		rs = append(rs, []Button{button(s.T("events.edit"), kEvEdit, idArg(e.ID), "menu"), button(s.T("events.cancel"), kEvEdit, idArg(e.ID), "cancel")})
@@ -291,7 +291,7 @@ func (b *Bot) evSign(s *session, args []string) error {
 		most = registry.DefaultMaxPeople
 	}
 	if e.Limited() && e.Left <= 0 {
-		return b.evWait(s, []string{args[0], "0"})
+		return b.evWaitAsk(s, args[:1])
 	}
 	s.st.Signing = &signing{Event: e.ID, Series: args[1] == "1", Nonce: newDraftID()}
 	var counts []Button
@@ -343,7 +343,11 @@ func (b *Bot) signupRefused(s *session, r *registry.SignupRefusal, people int) e
 	var ways []Button
 	switch r.Reason {
 	case registry.SignupFull:
-		ways = append(ways, button(s.T("events.wait"), kEvWait, idArg(r.EventID), strconv.Itoa(people)))
+		if people > 0 {
+			ways = append(ways, button(s.T("events.wait"), kEvWaitFor, idArg(r.EventID), strconv.Itoa(people)))
+		} else {
+			ways = append(ways, button(s.T("events.wait"), kEvWait, idArg(r.EventID)))
+		}
 	case registry.SignupAlready:
 		ways = append(ways, b.bookingsButton(s))
 	}
@@ -355,27 +359,31 @@ func (b *Bot) signupRefused(s *session, r *registry.SignupRefusal, people int) e
 	return nil
 }
 
+// evWaitAsk asks how many people are to wait for a full event, as a
+// sign-up does; args: the event.
+func (b *Bot) evWaitAsk(s *session, args []string) error {
+	e, err := b.db.Event(s.ctx, int64(atoi(args[0])))
+	if err != nil {
+		return b.fail(s, err)
+	}
+	most := b.db.EventRules.MaxPeople
+	if most <= 0 {
+		most = registry.DefaultMaxPeople
+	}
+	var counts []Button
+	for n := 1; n <= most; n++ {
+		counts = append(counts, button(strconv.Itoa(n), kEvWaitFor, idArg(e.ID), strconv.Itoa(n)))
+	}
+	s.reply(Reply{Text: s.T("events.ask_people_wait", "Title", e.Title), Buttons: [][]Button{counts}})
+	return nil
+}
+
 // evWait puts the user in line for a full event; args: the event, and how
-// many people wait ("0": ask first, as a sign-up does).
+// many people wait. Someone already waiting keeps their place and its size,
+// and is told so.
 func (b *Bot) evWait(s *session, args []string) error {
 	id, people := int64(atoi(args[0])), atoi(args[1])
-	if people <= 0 {
-		e, err := b.db.Event(s.ctx, id)
-		if err != nil {
-			return b.fail(s, err)
-		}
-		most := b.db.EventRules.MaxPeople
-		if most <= 0 {
-			most = registry.DefaultMaxPeople
-		}
-		var counts []Button
-		for n := 1; n <= most; n++ {
-			counts = append(counts, button(strconv.Itoa(n), kEvWait, idArg(e.ID), strconv.Itoa(n)))
-		}
-		s.reply(Reply{Text: s.T("events.ask_people_wait", "Title", e.Title), Buttons: [][]Button{counts}})
-		return nil
-	}
-	_, err := b.db.JoinEventWaitlist(s.ctx, s.user.ID, id, people)
+	w, err := b.db.JoinEventWaitlist(s.ctx, s.user.ID, id, people)
 	var refusal *registry.SignupRefusal
 	switch {
 	case errors.As(err, &refusal):
@@ -385,7 +393,7 @@ func (b *Bot) evWait(s *session, args []string) error {
 	case err != nil:
 		return err
 	}
-	s.reply(Reply{Text: s.l.N("events.waiting", people), Edit: s.in.Callback != ""})
+	s.reply(Reply{Text: s.l.N("events.waiting", w.People), Edit: s.in.Callback != ""})
 	return nil
 }
 

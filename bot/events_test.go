@@ -440,3 +440,38 @@ func TestEventWaitlistKeepsTheGroup(t *testing.T) {
 		t.Errorf("offers %+v, want one for Dario alone", offers)
 	}
 }
+
+// TestEventWaitlistButtonsOldAndAgain (found by review): a "wait" button
+// sent before groups kept their size ("ew:<event>") still works, and asks
+// how many; someone already waiting for 3 who presses it again and picks 1
+// keeps their place for 3, and is told 3.
+func TestEventWaitlistButtonsOldAndAgain(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Laboratorio di robotica per famiglie",
+		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 16 * 60, To: 18 * 60, Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := es[0].ID
+	if _, err := db.SignUp(ctx, registry.SignupRequest{Key: "a", UserID: 300, EventID: id, People: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.JoinEventWaitlist(ctx, 400, id, 3); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatter(t, b)
+	if r := c.record(400, b.Handle(ctx, Incoming{UserID: 400, ClientLang: "en", Callback: "ew:" + idArg(id)})); !strings.Contains(text(r), "How many people should I put on the waiting list") {
+		t.Fatalf("an old wait button: got %q, want to be asked how many", text(r))
+	}
+	if r := c.press(400, "en", "1"); !strings.Contains(text(r), "waiting list for 3 people") {
+		t.Errorf("got %q, want Bruno told he waits for 3", text(r))
+	}
+	if w, err := db.EventWaitlist(ctx, 400); err != nil || len(w) != 1 || w[0].People != 3 {
+		t.Errorf("Bruno's line: %+v, %v; want one entry for 3", w, err)
+	}
+}

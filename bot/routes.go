@@ -123,17 +123,18 @@ const (
 	kAnnDrop   kind = "ax" // … dropped
 	kAnnStop   kind = "ah" // a running announcement stopped
 
-	kEventsPage  kind = "ep" // another page of the events listed
-	kEvent       kind = "ev" // an event's card
-	kEvSign      kind = "es" // sign up for it ("1": the whole course): asks how many
-	kEvPeople    kind = "eq" // … for this many people
-	kEvWait      kind = "ew" // join its waiting list
-	kEvUnsign    kind = "eu" // cancel a sign-up
-	kEvOfferTake kind = "ea" // take seats offered
-	kEvOfferPass kind = "ed" // pass them on
-	kEvForm      kind = "ef" // the event form: a step's choice, publish, stop
-	kEvEdit      kind = "ee" // a provider's Edit or Cancel of an event
-	kEvRedo      kind = "er" // … a part of it to write again
+	kEventsPage  kind = "ep"  // another page of the events listed
+	kEvent       kind = "ev"  // an event's card
+	kEvSign      kind = "es"  // sign up for it ("1": the whole course): asks how many
+	kEvPeople    kind = "eq"  // … for this many people
+	kEvWait      kind = "ew"  // join its waiting list: first ask for how many
+	kEvWaitFor   kind = "ewn" // join its waiting list for a number of people
+	kEvUnsign    kind = "eu"  // cancel a sign-up
+	kEvOfferTake kind = "ea"  // take seats offered
+	kEvOfferPass kind = "ed"  // pass them on
+	kEvForm      kind = "ef"  // the event form: a step's choice, publish, stop
+	kEvEdit      kind = "ee"  // a provider's Edit or Cancel of an event
+	kEvRedo      kind = "er"  // … a part of it to write again
 
 	kApplyStep    kind = "ap" // the application form: skip, next, send, stop
 	kApplyService kind = "as" // … a service toggles
@@ -231,7 +232,8 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kEvent:       on((*Bot).eventButton, aInt),
 		kEvSign:      on((*Bot).evSign, aInt, aWord),
 		kEvPeople:    on((*Bot).evPeople, aInt, aSmall),
-		kEvWait:      on((*Bot).evWait, aInt, aSmall),
+		kEvWait:      on((*Bot).evWaitAsk, aInt),
+		kEvWaitFor:   on((*Bot).evWait, aInt, aSmall),
 		kEvUnsign:    on((*Bot).evCancelSignup, aInt),
 		kEvOfferTake: on((*Bot).evOfferTake, aInt),
 		kEvOfferPass: on((*Bot).evOfferPass, aInt),
