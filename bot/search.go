@@ -101,6 +101,11 @@ func (b *Bot) searchCommand(s *session, args string) error {
 // runSearch runs a search, remembers it and lists a page of results. With
 // edit, the list replaces the message whose button was pressed.
 func (b *Bot) runSearch(s *session, q searchState, edit bool) error {
+	if q.PointKind == pointShared && s.location() == nil {
+		// A search kept from earlier, around a location no longer kept
+		// (the privacy notice says for how long): around the centre now.
+		q.PointKind = ""
+	}
 	if q.PointKind == "" {
 		q.PointKind = pointCentre
 		q.Point = [2]float64{b.centre.Point.Lon(), b.centre.Point.Lat()}
@@ -395,7 +400,7 @@ func (b *Bot) pickService(s *session, args []string) error {
 		q := searchState{Services: slices.Clone(s.st.Picker)}
 		if loc := s.location(); loc != nil {
 			q.PointKind, q.Point = pointShared, [2]float64{loc.Lon(), loc.Lat()}
-		} else if s.st.Search != nil && s.st.Search.PointKind != pointCentre {
+		} else if s.st.Search != nil && s.st.Search.PointKind != pointCentre && s.st.Search.PointKind != pointShared {
 			q.PointKind, q.PlaceID, q.Point = s.st.Search.PointKind, s.st.Search.PlaceID, s.st.Search.Point
 		}
 		return b.runSearch(s, q, false)
