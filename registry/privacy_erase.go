@@ -90,7 +90,23 @@ func (d *DB) Erase(ctx context.Context, userID int64) (Erasure, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		d.checkpoint(ctx, true)
+	}
 	return out, err
+}
+
+// checkpoint copies the log into the database file, so that the pages an
+// erasure or a purge rewrote replace the old ones there; truncate also
+// empties the log file, where the old pages stay until written over. It
+// does what it can without waiting: a busy database is checkpointed later,
+// as usual.
+func (d *DB) checkpoint(ctx context.Context, truncate bool) {
+	mode := "PASSIVE"
+	if truncate {
+		mode = "TRUNCATE"
+	}
+	d.db.ExecContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`)
 }
 
 func personToErase(ctx context.Context, tx *sql.Tx, userID int64) (*erased, error) {

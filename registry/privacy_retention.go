@@ -145,6 +145,9 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool) (Purged, error
 		return p, err
 	}
 	p.Deliveries, err = d.PruneDeliveries(ctx, now.Add(-r.Deliveries))
+	if err == nil && !p.Zero() {
+		d.checkpoint(ctx, false)
+	}
 	return p, err
 }
 

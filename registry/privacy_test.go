@@ -1,10 +1,13 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -759,5 +762,30 @@ func TestRowReadBeforeErasure(t *testing.T) {
 	}
 	if n := countRows(t, d, `SELECT count(*) FROM users WHERE id = ?`, citizen); n != 1 {
 		t.Errorf("got %d rows for the new person, want 1", n)
+	}
+}
+
+// TestErasureLeavesNoBytesInTheFiles: after an erasure, Zebedea's name is
+// in neither the database file nor its log, not even in free space or in an
+// old page (secure_delete, and the log checkpointed and emptied at once).
+func TestErasureLeavesNoBytesInTheFiles(t *testing.T) {
+	d, _ := zebedeaEverywhere(t)
+	ctx := context.Background()
+	if _, err := d.Erase(ctx, zeb); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{d.Path(), d.Path() + "-wal"} {
+		b, err := os.ReadFile(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{zebName, zebStaffName} {
+			if n := bytes.Count(b, []byte(s)); n > 0 {
+				t.Errorf("%s holds %q %d times after the erasure", filepath.Base(name), s, n)
+			}
+		}
 	}
 }
