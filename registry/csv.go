@@ -299,8 +299,8 @@ func FormatOf(name string) Format {
 	switch n := strings.ToLower(name); {
 	case strings.HasSuffix(n, ".geojson"), strings.HasSuffix(n, ".json"):
 		return GeoJSON
-	case strings.HasSuffix(n, ".csv"):
-		return CSV
+	case strings.HasSuffix(n, ".csv"), strings.HasSuffix(n, ".tsv"), strings.HasSuffix(n, ".txt"):
+		return CSV // a spreadsheet's "Unicode text" is a .txt with tabs
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/comune-seregno/coworkbot/locales"
 	"github.com/comune-seregno/coworkbot/registry"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // TestEveryProblemHasWords checks that every problem code the registry can
@@ -131,5 +132,30 @@ func TestImportStatesEveryLimit(t *testing.T) {
 		if got := importFile(t, lang, "tanti.csv", []byte(many.String())); !strings.Contains(got, w) {
 			t.Errorf("%s: got %q, want %q", lang, got, w)
 		}
+	}
+}
+
+// TestImportUnicodeText: Excel's "Unicode text" (Salva con nome → Testo
+// Unicode) is a .txt file, UTF-16 with its mark and tabs between the
+// columns: the clerk imports it as it is.
+func TestImportUnicodeText(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "elenco.db")
+	lines := []string{
+		"id\tname\tcomune\tlat\tlon\tservices\tdesks\topening_hours",
+		"caffe-citta\tCaffè Città\tSeregno\t45,6519\t9,2068\twifi;fiber\t12\tMo-Fr 08:30-18:30",
+	}
+	text := strings.Join(lines, "\r\n") + "\r\n"
+	file, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "elenco.txt")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cli(t, "import", "-db", db, path)
+	if out := cli(t, "export", "-db", db, "-format", "csv"); !strings.Contains(out, "Caffè Città") {
+		t.Errorf("export after importing Unicode text: got %q, want «Caffè Città»", out)
 	}
 }
