@@ -20,7 +20,6 @@ import (
 func TestAnnouncements(t *testing.T) {
 	db := mustDemoDB(t)
 	ctx := context.Background()
-	const clerk = 100
 	if err := db.AddStaff(ctx, registry.CommandLine, clerk, "Carla"); err != nil {
 		t.Fatal(err)
 	}
@@ -158,17 +157,7 @@ func mustLocation(t *testing.T, db *registry.DB) orb.Point {
 // TestAnnouncementToNobody: with no subscriber the staff are told so, and
 // offered no "send to 0 people".
 func TestAnnouncementToNobody(t *testing.T) {
-	db := mustDemoDB(t)
-	ctx := context.Background()
-	const clerk = 100
-	if err := db.AddStaff(ctx, registry.CommandLine, clerk, "Carla"); err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newChatter(t, b)
+	c := clerkChatter(t)
 	c.say(clerk, "it", "/annuncio Chiusura degli uffici il 24 dicembre")
 	r := c.press(clerk, "it", "Notizie dal Comune")
 	if !strings.Contains(text(r), "non lo riceverebbe nessuno") {
@@ -189,21 +178,29 @@ func TestAnnouncementToNobody(t *testing.T) {
 // characters but 4,200 as Telegram counts them (UTF-16), over its 4,096:
 // the clerk is told before anything is kept; 2,000 go through.
 func TestAnnouncementCountedAsTelegramDoes(t *testing.T) {
-	db := mustDemoDB(t)
-	ctx := context.Background()
-	const clerk = 100
-	if err := db.AddStaff(ctx, registry.CommandLine, clerk, "Carla"); err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newChatter(t, b)
+	c := clerkChatter(t)
 	if r := c.say(clerk, "it", "/annuncio "+strings.Repeat("🎄", 2100)); !strings.Contains(text(r), "L'avviso è lungo 4200 caratteri") {
 		t.Errorf("got %.200q…, want the length as Telegram counts it refused", text(r))
 	}
 	if r := c.say(clerk, "it", "/annuncio "+strings.Repeat("🎄", 2000)); strings.Contains(text(r), "L'avviso è lungo") || !strings.Contains(text(r), "A quale argomento appartiene?") {
 		t.Errorf("got %.200q…, want the preview and the topics", text(r))
 	}
+}
+
+// clerk is the comune's staff member of clerkChatter.
+const clerk = 100
+
+// clerkChatter is a chat with the demo registry in which clerk (Carla) is
+// staff.
+func clerkChatter(t *testing.T) *chatter {
+	t.Helper()
+	db := mustDemoDB(t)
+	if err := db.AddStaff(context.Background(), registry.CommandLine, clerk, "Carla"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newChatter(t, b)
 }

@@ -286,18 +286,11 @@ func (b *Bot) evSign(s *session, args []string) error {
 	if err != nil {
 		return b.fail(s, err)
 	}
-	most := b.db.EventRules.MaxPeople
-	if most <= 0 {
-		most = registry.DefaultMaxPeople
-	}
 	if e.Limited() && e.Left <= 0 {
 		return b.evWaitAsk(s, args[:1])
 	}
 	s.st.Signing = &signing{Event: e.ID, Series: args[1] == "1", Nonce: newDraftID()}
-	var counts []Button
-	for n := 1; n <= most; n++ {
-		counts = append(counts, button(strconv.Itoa(n), kEvPeople, idArg(e.ID), strconv.Itoa(n)))
-	}
+	counts := b.peopleButtons(kEvPeople, e.ID)
 	s.reply(Reply{Text: s.T("events.ask_people", "Title", e.Title), Buttons: [][]Button{counts}})
 	return nil
 }
@@ -366,16 +359,22 @@ func (b *Bot) evWaitAsk(s *session, args []string) error {
 	if err != nil {
 		return b.fail(s, err)
 	}
+	s.reply(Reply{Text: s.T("events.ask_people_wait", "Title", e.Title), Buttons: [][]Button{b.peopleButtons(kEvWaitFor, e.ID)}})
+	return nil
+}
+
+// peopleButtons are the counts of people, up to the per-person limit, as
+// buttons of kind k for an event.
+func (b *Bot) peopleButtons(k kind, event int64) []Button {
 	most := b.db.EventRules.MaxPeople
 	if most <= 0 {
 		most = registry.DefaultMaxPeople
 	}
-	var counts []Button
+	counts := make([]Button, 0, most)
 	for n := 1; n <= most; n++ {
-		counts = append(counts, button(strconv.Itoa(n), kEvWaitFor, idArg(e.ID), strconv.Itoa(n)))
+		counts = append(counts, button(strconv.Itoa(n), k, idArg(event), strconv.Itoa(n)))
 	}
-	s.reply(Reply{Text: s.T("events.ask_people_wait", "Title", e.Title), Buttons: [][]Button{counts}})
-	return nil
+	return counts
 }
 
 // evWait puts the user in line for a full event; args: the event, and how

@@ -365,14 +365,8 @@ func TestNoTextInTheLog(t *testing.T) {
 // TestTickPurges: the ticker forgets a shared location after three hours
 // and the conversation after a day of silence.
 func TestTickPurges(t *testing.T) {
-	db := mustDemoDB(t)
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, b, start := sharedLocation(t)
 	ctx := context.Background()
-	start := db.Now()
-	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Location: &orb.Point{9.2101, 45.6469}})
 	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Text: "prenota una scrivania venerdì da Il Cortile"})
 	tick := func(after time.Duration) registry.User {
 		t.Helper()
@@ -402,14 +396,8 @@ func TestTickPurges(t *testing.T) {
 // ago, as long as the notice says it is kept, is not used: "vicino a me"
 // asks for it again; within the three hours it is used.
 func TestLocationServesAsLongAsItIsKept(t *testing.T) {
-	db := mustDemoDB(t)
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, b, start := sharedLocation(t)
 	ctx := context.Background()
-	start := db.Now()
-	b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Location: &orb.Point{9.2101, 45.6469}})
 	ask := func(after time.Duration) Response {
 		db.Now = func() time.Time { return start.Add(after) }
 		return b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Text: "coworking con la fibra vicino a me"})
@@ -432,4 +420,30 @@ func TestLocationServesAsLongAsItIsKept(t *testing.T) {
 	if r := ask(3*time.Hour + time.Minute); !asksForIt(r) {
 		t.Errorf("after 3 hours: got %q, want to be asked for the location again", text(r))
 	}
+	// Nor does a search kept in the conversation's state (the service
+	// picker's, a follow-up) sort around it: around the centre, and it
+	// says so (found by review).
+	db.Now = func() time.Time { return start.Add(4 * time.Hour) }
+	r := b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Callback: "f:go"})
+	if strings.Contains(text(r), "vicino a te") || !strings.Contains(text(r), "vicino al centro di Seregno") {
+		t.Errorf("4 hours after sharing it, the picker: got %.200q, want the centre", text(r))
+	}
+	r = b.Handle(ctx, Incoming{UserID: 1, ClientLang: "it", Text: "e domani?"})
+	if !strings.Contains(text(r), "vicino al centro di Seregno, aperti domani") {
+		t.Errorf("4 hours after sharing it, a follow-up: got %.200q, want the centre", text(r))
+	}
+}
+
+// sharedLocation is the demo registry and a bot to which person 1 has just
+// shared a location near Seregno's station, and when.
+func sharedLocation(t *testing.T) (*registry.DB, *Bot, time.Time) {
+	t.Helper()
+	db := mustDemoDB(t)
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := db.Now()
+	b.Handle(context.Background(), Incoming{UserID: 1, ClientLang: "it", Location: &orb.Point{9.2101, 45.6469}})
+	return db, b, start
 }
