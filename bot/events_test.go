@@ -19,6 +19,16 @@ type chatter struct {
 	sent map[int64][]Reply // messages for others, by person
 }
 
+// chatOn is a chat with a bot on db.
+func chatOn(t *testing.T, db *registry.DB) *chatter {
+	t.Helper()
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newChatter(t, b)
+}
+
 func newChatter(t *testing.T, b *Bot) *chatter {
 	return &chatter{t: t, b: b, last: map[int64]Response{}, sent: map[int64][]Reply{}}
 }
@@ -363,11 +373,7 @@ func TestErasureCancelsSignups(t *testing.T) {
 	if _, err := db.JoinEventWaitlist(ctx, bruno, es[0].ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newChatter(t, b)
+	c := chatOn(t, db)
 	c.say(bruno, "it", "/start")
 	if r := c.say(anna, "it", "/cancellami"); !strings.Contains(text(r), "la tua iscrizione a un evento in programma sarà annullata") {
 		t.Fatalf("got %q, want the sign-up named", text(r))
@@ -387,22 +393,13 @@ func TestErasureCancelsSignups(t *testing.T) {
 func TestEventWaitlistKeepsTheGroup(t *testing.T) {
 	db := mustDemoDB(t)
 	ctx := context.Background()
-	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Laboratorio di robotica per famiglie",
-		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 16 * 60, To: 18 * 60, Seats: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := es[0].ID
+	id := robotics(t, db, 3)
 	const anna, bruno, carla, dario = 300, 400, 500, 600
 	first, err := db.SignUp(ctx, registry.SignupRequest{Key: "a", UserID: anna, EventID: id, People: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newChatter(t, b)
+	c := chatOn(t, db)
 
 	// Bruno and two children: one seat is left.
 	c.say(bruno, "it", "eventi mercoledì 9 dicembre")
@@ -448,24 +445,15 @@ func TestEventWaitlistKeepsTheGroup(t *testing.T) {
 func TestEventWaitlistButtonsOldAndAgain(t *testing.T) {
 	db := mustDemoDB(t)
 	ctx := context.Background()
-	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Laboratorio di robotica per famiglie",
-		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 16 * 60, To: 18 * 60, Seats: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := es[0].ID
+	id := robotics(t, db, 1)
 	if _, err := db.SignUp(ctx, registry.SignupRequest{Key: "a", UserID: 300, EventID: id, People: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.JoinEventWaitlist(ctx, 400, id, 3); err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{DB: db, Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newChatter(t, b)
-	if r := c.record(400, b.Handle(ctx, Incoming{UserID: 400, ClientLang: "en", Callback: "ew:" + idArg(id)})); !strings.Contains(text(r), "How many people should I put on the waiting list") {
+	c := chatOn(t, db)
+	if r := c.record(400, c.b.Handle(ctx, Incoming{UserID: 400, ClientLang: "en", Callback: "ew:" + idArg(id)})); !strings.Contains(text(r), "How many people should I put on the waiting list") {
 		t.Fatalf("an old wait button: got %q, want to be asked how many", text(r))
 	}
 	if r := c.press(400, "en", "1"); !strings.Contains(text(r), "waiting list for 3 people") {
@@ -474,4 +462,17 @@ func TestEventWaitlistButtonsOldAndAgain(t *testing.T) {
 	if w, err := db.EventWaitlist(ctx, 400); err != nil || len(w) != 1 || w[0].People != 3 {
 		t.Errorf("Bruno's line: %+v, %v; want one entry for 3", w, err)
 	}
+}
+
+// robotics publishes at Torre Civica, on Wednesday 9 December from 16 to
+// 18, a family workshop with the given seats, and returns its id.
+func robotics(t *testing.T, db *registry.DB, seats int) int64 {
+	t.Helper()
+	es, err := db.PublishEvent(context.Background(), registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica",
+		Title: "Laboratorio di robotica per famiglie", Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome),
+		From: 16 * 60, To: 18 * 60, Seats: seats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es[0].ID
 }
