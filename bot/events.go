@@ -396,16 +396,60 @@ func (b *Bot) evWait(s *session, args []string) error {
 	return nil
 }
 
-// evCancelSignup cancels a sign-up (and, for a course, the later meetings).
+// evCancelSignup cancels a sign-up; for a meeting of a course signed up for
+// whole, with later meetings still to come, it first asks whether those go
+// too.
 func (b *Bot) evCancelSignup(s *session, args []string) error {
-	cancelled, offers, err := b.db.CancelSignup(s.ctx, s.user.ID, int64(atoi(args[0])), true)
+	id := int64(atoi(args[0]))
+	mine, err := b.db.Signups(s.ctx, s.user.ID, s.now)
+	if err != nil {
+		return err
+	}
+	var this *registry.Signup
+	later := 0
+	for i := range mine {
+		if mine[i].ID == id {
+			this = &mine[i]
+		}
+	}
+	for _, sg := range mine {
+		if this != nil && sg.Key == this.Key && sg.Event.Meeting > this.Event.Meeting {
+			later++
+		}
+	}
+	if later == 0 { // a single event, the last meeting, or not theirs: the registry decides
+		return b.cancelSignup(s, id, true)
+	}
+	e := this.Event
+	when := shortDay(s.l, s.today(), e.Day) + " " + clock(e.From)
+	s.reply(Reply{Text: s.T("events.unsign_which", "Title", e.Title, "When", when), Buttons: [][]Button{
+		{button(s.T("events.unsign_one"), kEvUnsignOne, idArg(id))},
+		{button(s.l.N("events.unsign_all", later), kEvUnsignAll, idArg(id))},
+	}})
+	return nil
+}
+
+// evCancelMeeting cancels one meeting of a course; evCancelCourse that
+// meeting and the later ones.
+func (b *Bot) evCancelMeeting(s *session, args []string) error {
+	return b.cancelSignup(s, int64(atoi(args[0])), false)
+}
+
+func (b *Bot) evCancelCourse(s *session, args []string) error {
+	return b.cancelSignup(s, int64(atoi(args[0])), true)
+}
+
+// cancelSignup cancels a sign-up and, with following, the later meetings
+// of the same request.
+func (b *Bot) cancelSignup(s *session, id int64, following bool) error {
+	cancelled, offers, err := b.db.CancelSignup(s.ctx, s.user.ID, id, following)
 	var refusal *registry.SignupRefusal
 	switch {
 	case errors.As(err, &refusal):
 		s.say(s.T("events.too_late"))
 		return nil
 	case errors.Is(err, registry.ErrNotFound), errors.Is(err, registry.ErrForbidden):
-		b.log.Info("cancel of a sign-up that is not theirs", "user", s.user.ID, "signup", args[0])
+		b.log.Info("cancel of a sign-up that is not theirs", "user", s.user.ID, "signup", id)
 		s.say(s.T("error.not_found"))
 		return nil
 	case err != nil:

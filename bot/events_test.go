@@ -476,3 +476,59 @@ func robotics(t *testing.T, db *registry.DB, seats int) int64 {
 	}
 	return es[0].ID
 }
+
+// TestCancelOneMeetingOfACourse: for a course signed up for whole, the
+// cancel button of a meeting asks whether the later ones go too; "only
+// this" keeps them, "the later ones too" cancels them all; the last
+// meeting is cancelled at once.
+func TestCancelOneMeetingOfACourse(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	es, err := db.PublishEvent(ctx, registry.CommandLine, registry.EventDraft{SpaceID: "torre-civica", Title: "Corso di inglese per il lavoro",
+		Lang: "it", Day: time.Date(2026, 12, 9, 0, 0, 0, 0, registry.Rome), From: 18 * 60, To: 20 * 60, Meetings: 4, Seats: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const anna = 300
+	ss, err := db.SignUp(ctx, registry.SignupRequest{Key: "k", UserID: anna, EventID: es[0].ID, People: 1, Series: true})
+	if err != nil || len(ss) != 4 {
+		t.Fatalf("signed up for %d meetings (%v), want 4", len(ss), err)
+	}
+	c := chatOn(t, db)
+	left := func() int {
+		t.Helper()
+		mine, err := db.Signups(ctx, anna, db.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(mine)
+	}
+	press := func(id int64) Response {
+		return c.record(anna, c.b.Handle(ctx, Incoming{UserID: anna, ClientLang: "it", Callback: data(kEvUnsign, idArg(id))}))
+	}
+	if r := press(ss[0].ID); !strings.Contains(text(r), "annullo solo questo incontro o anche i successivi?") {
+		t.Fatalf("got %q, want to be asked", text(r))
+	}
+	if left() != 4 {
+		t.Fatal("the question cancelled something")
+	}
+	c.press(anna, "it", "Solo questo incontro")
+	if n := left(); n != 3 {
+		t.Errorf("after «only this»: %d meetings left, want 3", n)
+	}
+	press(ss[1].ID)
+	if r := c.press(anna, "it", "Anche i 2 incontri successivi"); !strings.Contains(text(r), "Annullate 3 iscrizioni") {
+		t.Errorf("got %q, want three cancelled", text(r))
+	}
+	if n := left(); n != 0 {
+		t.Errorf("after «the later ones too»: %d meetings left, want none", n)
+	}
+	// The last meeting of another course sign-up goes at once.
+	ss, err = db.SignUp(ctx, registry.SignupRequest{Key: "k2", UserID: anna, EventID: es[3].ID, People: 1, Series: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := press(ss[0].ID); !strings.Contains(text(r), "Iscrizione annullata") {
+		t.Errorf("the last meeting: got %q, want it cancelled at once", text(r))
+	}
+}

@@ -129,7 +129,9 @@ const (
 	kEvPeople    kind = "eq"  // … for this many people
 	kEvWait      kind = "ew"  // join its waiting list: first ask for how many
 	kEvWaitFor   kind = "ewn" // join its waiting list for a number of people
-	kEvUnsign    kind = "eu"  // cancel a sign-up
+	kEvUnsign    kind = "eu"  // cancel a sign-up (of a course's meeting: first ask whether the later ones too)
+	kEvUnsignOne kind = "eu1" // cancel a course's meeting only
+	kEvUnsignAll kind = "eua" // cancel a course's meeting and the later ones
 	kEvOfferTake kind = "ea"  // take seats offered
 	kEvOfferPass kind = "ed"  // pass them on
 	kEvForm      kind = "ef"  // the event form: a step's choice, publish, stop
@@ -235,6 +237,8 @@ func init() { // a map literal that refers to handlers that refer to it needs in
 		kEvWait:      on((*Bot).evWaitAsk, aInt),
 		kEvWaitFor:   on((*Bot).evWait, aInt, aSmall),
 		kEvUnsign:    on((*Bot).evCancelSignup, aInt),
+		kEvUnsignOne: on((*Bot).evCancelMeeting, aInt),
+		kEvUnsignAll: on((*Bot).evCancelCourse, aInt),
 		kEvOfferTake: on((*Bot).evOfferTake, aInt),
 		kEvOfferPass: on((*Bot).evOfferPass, aInt),
 		// The event's space is in the state or the registry: the handlers and
