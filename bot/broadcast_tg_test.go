@@ -182,8 +182,12 @@ func TestBroadcastThroughServe(t *testing.T) {
 	if least := time.Duration(len(want)-rate) * time.Second / rate; elapsed < least {
 		t.Errorf("%d copies took %v, faster than %d a second allows", len(want), elapsed, rate)
 	}
-	// The clerk's progress message, edited in place, ends with the counts.
+	// The clerk's progress message, edited in place, ends with the counts
+	// (the last edit follows the announcement's end in the registry).
 	final := regexp.MustCompile(fmt.Sprintf(`inviato\.\s+Inviati %d su %d · non riusciti 0`, len(want), len(want)))
+	waitFor("the final report", func() bool {
+		return slices.ContainsFunc(srv.Messages(clerk.ID), func(m telegramtest.Message) bool { return final.MatchString(m.Plain) })
+	}, 10*time.Second)
 	var reports int
 	for _, m := range srv.Messages(clerk.ID) {
 		if strings.Contains(m.Plain, "Inviati ") {
