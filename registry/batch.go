@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -21,43 +22,59 @@ type bookCall struct {
 	err   error
 }
 
-// bookQueued answers c by group commit, leader/follower style, with no
-// goroutine of its own. Each caller queues its call; the first one finds
-// no batch being written and leads: it takes every call queued by then,
-// writes them in one immediate transaction (the capacity check of each call
-// sees the calls before it; a refusal leaves nothing of its call, since
-// bookTx writes one statement at most, its last, and refuses before it; any
-// other error fails the whole batch, as SQLite may have rolled the
-// transaction back), commits once, hands the lead to the
-// first call queued meanwhile and only then answers its batch. Callers wait
-// on their call, not on the write lock.
-func (d *DB) bookQueued(c *bookCall) {
-	c.done = make(chan bool, 1)
-	d.queueMu.Lock()
-	d.queue = append(d.queue, c)
-	lead := !d.writing
-	d.writing = true
-	d.queueMu.Unlock()
-	if !lead && !<-c.done {
+// commitQueue is a group commit, leader/follower style, with no goroutine
+// of its own. Each caller queues its call; the first one finds no batch
+// being written and leads: it takes every call queued by then, writes them
+// in one transaction (write), hands the lead to the first call queued
+// meanwhile and only then answers its batch. Callers wait on their call,
+// not on the write lock.
+type commitQueue[C interface{ turn() chan bool }] struct {
+	mu      sync.Mutex
+	calls   []C
+	writing bool // a call is writing a batch
+}
+
+// do answers c, whose turn channel has room for one answer: in a batch
+// that c leads, or one that another call leads.
+func (q *commitQueue[C]) do(c C, write func([]C)) {
+	q.mu.Lock()
+	q.calls = append(q.calls, c)
+	lead := !q.writing
+	q.writing = true
+	q.mu.Unlock()
+	if !lead && !<-c.turn() {
 		return
 	}
 
-	d.queueMu.Lock()
-	batch := d.queue
-	d.queue = nil
-	d.queueMu.Unlock()
-	d.bookBatch(batch)
+	q.mu.Lock()
+	batch := q.calls
+	q.calls = nil
+	q.mu.Unlock()
+	write(batch)
 
-	d.queueMu.Lock()
-	if len(d.queue) > 0 {
-		d.queue[0].done <- true
+	q.mu.Lock()
+	if len(q.calls) > 0 {
+		q.calls[0].turn() <- true
 	} else {
-		d.writing = false
+		q.writing = false
 	}
-	d.queueMu.Unlock()
+	q.mu.Unlock()
 	for _, o := range batch {
-		o.done <- false // c's buffered answer is never read
+		o.turn() <- false // c's buffered answer is never read
 	}
+}
+
+func (c *bookCall) turn() chan bool { return c.done }
+
+// bookQueued answers c by group commit (commitQueue): one immediate
+// transaction for the batch (the capacity check of each call sees the calls
+// before it; a refusal leaves nothing of its call, since bookTx writes one
+// statement at most, its last, and refuses before it; any other error fails
+// the whole batch, as SQLite may have rolled the transaction back), one
+// COMMIT.
+func (d *DB) bookQueued(c *bookCall) {
+	c.done = make(chan bool, 1)
+	d.books.do(c, d.bookBatch)
 }
 
 // bookBatch writes the calls of batch in one transaction. A call succeeds

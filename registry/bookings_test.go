@@ -347,9 +347,9 @@ func TestBookBatchWithARefusal(t *testing.T) {
 		desks(4, "officina-brianza", thu3, FullDay, 1),
 		desks(5, "officina-brianza", thu3, FullDay, 1), // none left
 	}
-	d.queueMu.Lock()
-	d.writing = true
-	d.queueMu.Unlock()
+	d.books.mu.Lock()
+	d.books.writing = true
+	d.books.mu.Unlock()
 	type answer struct {
 		b   Booking
 		err error
@@ -364,14 +364,14 @@ func TestBookBatchWithARefusal(t *testing.T) {
 			answers[i] = answer{b, err}
 		}()
 		for queued := false; !queued; runtime.Gosched() { // keep the order of reqs
-			d.queueMu.Lock()
-			queued = len(d.queue) == i+1
-			d.queueMu.Unlock()
+			d.books.mu.Lock()
+			queued = len(d.books.calls) == i+1
+			d.books.mu.Unlock()
 		}
 	}
-	d.queueMu.Lock()
-	d.queue[0].done <- true
-	d.queueMu.Unlock()
+	d.books.mu.Lock()
+	d.books.calls[0].done <- true
+	d.books.mu.Unlock()
 	wg.Wait()
 
 	for _, i := range []int{0, 2} {
@@ -392,10 +392,10 @@ func TestBookBatchWithARefusal(t *testing.T) {
 	if n := countRows(t, d, `SELECT count(*) FROM bookings`); n != 3 {
 		t.Errorf("got %d rows, want 3", n)
 	}
-	d.queueMu.Lock()
-	defer d.queueMu.Unlock()
-	if d.writing || len(d.queue) != 0 {
-		t.Errorf("after the batch: writing %v, %d queued; want false, 0", d.writing, len(d.queue))
+	d.books.mu.Lock()
+	defer d.books.mu.Unlock()
+	if d.books.writing || len(d.books.calls) != 0 {
+		t.Errorf("after the batch: writing %v, %d queued; want false, 0", d.books.writing, len(d.books.calls))
 	}
 }
 

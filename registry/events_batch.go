@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -19,48 +18,14 @@ type signupCall struct {
 	err error
 }
 
-// signupQueue holds the SignUp calls waiting to be written.
-type signupQueue struct {
-	mu      sync.Mutex
-	calls   []*signupCall
-	writing bool // a SignUp call is writing a batch
-}
+func (c *signupCall) turn() chan bool { return c.done }
 
-// signUpQueued answers c by group commit, as bookQueued answers Book: the
-// first caller to find no batch being written leads, takes every call
-// queued by then, writes them in one immediate transaction, each in its
-// own savepoint (a refusal or an error undoes that call alone, and the
-// seats check of each call sees the calls before it), commits once, hands
-// the lead to the first call queued meanwhile and only then answers its
-// batch.
+// signUpQueued answers c by group commit, as bookQueued answers Book, each
+// call in its own savepoint (a refusal or an error undoes that call alone,
+// and the seats check of each call sees the calls before it).
 func (d *DB) signUpQueued(c *signupCall) {
-	q := &d.signups
 	c.done = make(chan bool, 1)
-	q.mu.Lock()
-	q.calls = append(q.calls, c)
-	lead := !q.writing
-	q.writing = true
-	q.mu.Unlock()
-	if !lead && !<-c.done {
-		return
-	}
-
-	q.mu.Lock()
-	batch := q.calls
-	q.calls = nil
-	q.mu.Unlock()
-	d.signUpBatch(batch)
-
-	q.mu.Lock()
-	if len(q.calls) > 0 {
-		q.calls[0].done <- true
-	} else {
-		q.writing = false
-	}
-	q.mu.Unlock()
-	for _, o := range batch {
-		o.done <- false // c's buffered answer is never read
-	}
+	d.signups.do(c, d.signUpBatch)
 }
 
 // signUpBatch writes the calls of batch in one transaction. A call succeeds

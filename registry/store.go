@@ -48,11 +48,8 @@ type DB struct {
 	writeMu sync.Mutex
 	writer  *sql.Conn // the one connection this process writes on, its page and statement caches kept warm
 
-	queueMu sync.Mutex
-	queue   []*bookCall // the Book calls waiting to be written, see bookQueued
-	writing bool        // a Book call is writing a batch
-
-	signups signupQueue // the SignUp calls waiting to be written, see signUpQueued
+	books   commitQueue[*bookCall]   // the Book calls waiting to be written, see bookQueued
+	signups commitQueue[*signupCall] // the SignUp calls waiting to be written, see signUpQueued
 }
 
 // maxConns bounds the connections to the database: the writer and the
