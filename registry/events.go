@@ -371,6 +371,18 @@ type EventEdit struct {
 	Offers    []EventOffer // made to the waitlist by seats added
 }
 
+// eventToKeep reads an event in tx and the role by which a may change it
+// (provider of its space, or staff); anyone else is refused here, inside
+// the transaction that would change it.
+func (d *DB) eventToKeep(ctx context.Context, tx *sql.Tx, a Actor, id int64, now time.Time) (Event, Role, error) {
+	e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, id)
+	if err != nil {
+		return Event{}, "", err
+	}
+	role, err := mustKeep(ctx, tx, a, e.SpaceID)
+	return e, role, err
+}
+
 // EditEvent applies fn to the draft of a meeting and stores what it
 // changed, for the space's provider, the staff or the operator, in one
 // transaction with its audit entry. With following, the same changes apply
@@ -387,11 +399,7 @@ func (d *DB) EditEvent(ctx context.Context, a Actor, id int64, following bool, f
 	var out EventEdit
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		out = EventEdit{}
-		e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, id)
-		if err != nil {
-			return err
-		}
-		role, err := mustKeep(ctx, tx, a, e.SpaceID)
+		e, role, err := d.eventToKeep(ctx, tx, a, id, now)
 		if err != nil {
 			return err
 		}
@@ -631,11 +639,7 @@ func (d *DB) CancelEvent(ctx context.Context, a Actor, id int64, following bool,
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		out = EventCancellation{}
-		e, err := d.eventWhere(ctx, tx, now, `e.id = ?`, id)
-		if err != nil {
-			return err
-		}
-		role, err := mustKeep(ctx, tx, a, e.SpaceID)
+		e, role, err := d.eventToKeep(ctx, tx, a, id, now)
 		if err != nil {
 			return err
 		}
