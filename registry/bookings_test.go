@@ -597,6 +597,10 @@ func TestWaitlist(t *testing.T) {
 	if _, _, err := d.Cancel(ctx, 2, taken[1].Code); err != nil {
 		t.Fatal(err)
 	}
+	// Someone else cannot decline it (a forged button), and nothing changes.
+	if _, err := d.DeclineOffer(ctx, 7, six.ID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("someone else declining: got %v, want ErrForbidden", err)
+	}
 	// Six declines: now two are free, and five gets them.
 	offers, err = d.DeclineOffer(ctx, 6, six.ID)
 	if err != nil {
@@ -604,6 +608,9 @@ func TestWaitlist(t *testing.T) {
 	}
 	if len(offers) != 1 || offers[0].Entry.UserID != 5 || offers[0].Entry.Desks != 2 {
 		t.Fatalf("after declining: got %v, want one offer to 5 for 2 desks", offers)
+	}
+	if again, err := d.DeclineOffer(ctx, 6, six.ID); err != nil || len(again) != 0 {
+		t.Errorf("declining twice: got %+v %v, want nothing", again, err)
 	}
 	if _, err := d.AcceptOffer(ctx, 6, six.ID); refusal(t, err).Reason != ReasonOfferExpired {
 		t.Errorf("declined offer accepted: got %v, want offer_expired", err)
@@ -617,6 +624,9 @@ func TestWaitlist(t *testing.T) {
 	}
 	if b.Desks != 2 || b.Slot != Morning || b.UserID != 5 || b.From != 510 || b.To != 750 {
 		t.Errorf("accepted: got %+v, want 2 desks in the morning for 5", b)
+	}
+	if _, err := d.DeclineOffer(ctx, 5, offers[0].ID); !errors.Is(err, ErrConflict) {
+		t.Errorf("declining an accepted offer: got %v, want ErrConflict", err)
 	}
 	if again, err := d.AcceptOffer(ctx, 5, offers[0].ID); err != nil || again.Code != b.Code {
 		t.Errorf("accept twice: got %v %v, want %s", again.Code, err, b.Code)

@@ -305,6 +305,9 @@ func TestEventWaitlist(t *testing.T) {
 	if _, err := d.AcceptEventOffer(ctx, 905, o1.ID); !errors.Is(err, ErrForbidden) {
 		t.Errorf("someone else's offer: got %v, want ErrForbidden", err)
 	}
+	if _, err := d.DeclineEventOffer(ctx, 905, o1.ID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("someone else declining: got %v, want ErrForbidden", err)
+	}
 	// Declined: the three seats go to the second in line, for two.
 	offers, err = d.DeclineEventOffer(ctx, newcomer, o1.ID)
 	if err != nil || len(offers) != 1 || offers[0].Entry.ID != w2.ID {

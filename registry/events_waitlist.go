@@ -156,19 +156,7 @@ func (d *DB) DeclineEventOffer(ctx context.Context, userID, offerID int64) ([]Ev
 		if err != nil {
 			return err
 		}
-		if o.Entry.UserID != userID {
-			return fmt.Errorf("offer %d is not theirs: %w", offerID, ErrForbidden)
-		}
-		switch o.Status {
-		case OfferAccepted:
-			return fmt.Errorf("offer %d already accepted, cancel the sign-up: %w", offerID, ErrConflict)
-		case OfferDeclined, OfferExpired:
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE event_offers SET status = 'declined' WHERE id = ?`, o.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE event_waitlist SET status = 'declined' WHERE id = ?`, o.Entry.ID); err != nil {
+		if open, err := decline(ctx, tx, lineOfEvents, o.ID, o.Entry.ID, o.Entry.UserID, userID, o.Status); !open || err != nil {
 			return err
 		}
 		offers, err = d.offerNextEvent(ctx, tx, o.Entry.EventID, now)

@@ -213,25 +213,43 @@ func (d *DB) DeclineOffer(ctx context.Context, userID, offerID int64) ([]Offer, 
 		if err != nil {
 			return err
 		}
-		if o.Entry.UserID != userID {
-			return fmt.Errorf("offer %d is not theirs: %w", offerID, ErrForbidden)
-		}
-		switch o.Status {
-		case OfferAccepted:
-			return fmt.Errorf("offer %d already accepted, cancel the booking: %w", offerID, ErrConflict)
-		case OfferDeclined, OfferExpired:
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'declined' WHERE id = ?`, o.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'declined' WHERE id = ?`, o.Entry.ID); err != nil {
+		if open, err := decline(ctx, tx, lineOfDesks, o.ID, o.Entry.ID, o.Entry.UserID, userID, o.Status); !open || err != nil {
 			return err
 		}
 		offers, err = d.offerNext(ctx, tx, o.Entry.SpaceID, dayKey(o.Entry.Day), now)
 		return err
 	})
 	return offers, err
+}
+
+// A waiting line's tables: the desks' or an event's.
+type lineTables struct{ offers, entries, made string }
+
+var (
+	lineOfDesks  = lineTables{"offers", "waitlist", "booking"}
+	lineOfEvents = lineTables{"event_offers", "event_waitlist", "sign-up"}
+)
+
+// decline marks an offer of someone in line, and their place, declined.
+// An offer that is not theirs is refused, one accepted is a conflict (the
+// booking or sign-up is to be cancelled instead); one already declined or
+// expired changes nothing. open reports whether it was open, and so
+// declined now: its places go to the next in line.
+func decline(ctx context.Context, tx *sql.Tx, t lineTables, offerID, entryID, owner, userID int64, status OfferStatus) (open bool, err error) {
+	if owner != userID {
+		return false, fmt.Errorf("offer %d is not theirs: %w", offerID, ErrForbidden)
+	}
+	switch status {
+	case OfferAccepted:
+		return false, fmt.Errorf("offer %d already accepted, cancel the %s: %w", offerID, t.made, ErrConflict)
+	case OfferDeclined, OfferExpired:
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE `+t.offers+` SET status = 'declined' WHERE id = ?`, offerID); err != nil {
+		return false, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE `+t.entries+` SET status = 'declined' WHERE id = ?`, entryID)
+	return err == nil, err
 }
 
 // ExpireOffers closes the offers whose time is up, takes out of line those
