@@ -256,26 +256,13 @@ func (d *DB) offerNextEvent(ctx context.Context, tx *sql.Tx, eventID int64, now 
 		if e.Limited() && w.People > left {
 			continue
 		}
-		expires := now.Add(d.EventRules.offerFor())
-		if expires.After(start) {
-			expires = start
-		}
-		r, err := tx.ExecContext(ctx, `INSERT INTO event_offers (entry_id, status, created_at, expires_at) VALUES (?, 'open', ?, ?)`,
-			w.ID, now.Unix(), expires.Unix())
+		id, expires, err := makeOffer(ctx, tx, lineOfEvents, w.ID, now, d.EventRules.offerFor(), start)
 		if err != nil {
-			return nil, err
-		}
-		id, err := r.LastInsertId()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE event_waitlist SET status = 'offered' WHERE id = ?`, w.ID); err != nil {
 			return nil, err
 		}
 		left -= w.People
 		w.Status = Offered
-		offers = append(offers, EventOffer{ID: id, Entry: w, Status: OfferOpen, Created: now.Truncate(time.Second),
-			Expires: time.Unix(expires.Unix(), 0).In(Rome)})
+		offers = append(offers, EventOffer{ID: id, Entry: w, Status: OfferOpen, Created: now.Truncate(time.Second), Expires: expires})
 	}
 	if len(offers) > 0 { // the entries' meeting, with the seats now held
 		if e, err = d.eventWhere(ctx, tx, now, `e.id = ?`, eventID); err != nil {

@@ -252,6 +252,29 @@ func decline(ctx context.Context, tx *sql.Tx, t lineTables, offerID, entryID, ow
 	return err == nil, err
 }
 
+// makeOffer offers an entry of a line its places for hold, but never past
+// start (when what is offered begins), marking the entry offered; it
+// returns the offer's id and when it expires, to the second as stored.
+func makeOffer(ctx context.Context, tx *sql.Tx, t lineTables, entryID int64, now time.Time, hold time.Duration, start time.Time) (int64, time.Time, error) {
+	expires := now.Add(hold)
+	if expires.After(start) {
+		expires = start
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO `+t.offers+` (entry_id, status, created_at, expires_at) VALUES (?, 'open', ?, ?)`,
+		entryID, now.Unix(), expires.Unix())
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE `+t.entries+` SET status = 'offered' WHERE id = ?`, entryID); err != nil {
+		return 0, time.Time{}, err
+	}
+	return id, time.Unix(expires.Unix(), 0).In(Rome), nil
+}
+
 // ExpireOffers closes the offers whose time is up, takes out of line those
 // whose slot has begun, and offers the places so freed to the next in line.
 // The bot's ticker calls it and sends the offers returned.
@@ -357,25 +380,12 @@ func (d *DB) offerNext(ctx context.Context, tx *sql.Tx, spaceID, day string, now
 		if left < e.Desks {
 			continue
 		}
-		expires := now.Add(d.Rules.offerFor())
-		if expires.After(start) {
-			expires = start
-		}
-		r, err := tx.ExecContext(ctx, `INSERT INTO offers (entry_id, status, created_at, expires_at) VALUES (?, 'open', ?, ?)`,
-			e.ID, now.Unix(), expires.Unix())
+		id, expires, err := makeOffer(ctx, tx, lineOfDesks, e.ID, now, d.Rules.offerFor(), start)
 		if err != nil {
-			return nil, err
-		}
-		id, err := r.LastInsertId()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered' WHERE id = ?`, e.ID); err != nil {
 			return nil, err
 		}
 		e.Status = Offered
-		offers = append(offers, Offer{ID: id, Entry: e, Status: OfferOpen, Created: now.Truncate(time.Second),
-			Expires: time.Unix(expires.Unix(), 0).In(Rome)})
+		offers = append(offers, Offer{ID: id, Entry: e, Status: OfferOpen, Created: now.Truncate(time.Second), Expires: expires})
 	}
 	return offers, nil
 }
