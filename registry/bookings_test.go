@@ -675,9 +675,16 @@ func TestWaitlist(t *testing.T) {
 	if list, err := d.Waitlist(ctx, 10); err != nil || len(list) != 1 || list[0].Status != Offered {
 		t.Errorf("waitlist of 10: got %v %v, want one offered entry", list, err)
 	}
-	// Leaving the line gives the held desk back.
+	// Someone else cannot take them out of line (a forged button).
+	if _, err := d.LeaveWaitlist(ctx, 11, offers[0].Entry.ID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("someone else leaving: got %v, want ErrForbidden", err)
+	}
+	// Leaving the line gives the held desk back; leaving twice does nothing.
 	if _, err := d.LeaveWaitlist(ctx, 10, offers[0].Entry.ID); err != nil {
 		t.Fatal(err)
+	}
+	if again, err := d.LeaveWaitlist(ctx, 10, offers[0].Entry.ID); err != nil || len(again) != 0 {
+		t.Errorf("leaving twice: got %+v %v, want nothing", again, err)
 	}
 	if list, err := d.Waitlist(ctx, 10); err != nil || len(list) != 0 {
 		t.Errorf("waitlist of 10 after leaving: got %v %v, want none", list, err)

@@ -80,19 +80,8 @@ func (d *DB) LeaveEventWaitlist(ctx context.Context, userID, entryID int64) ([]E
 		if err != nil {
 			return err
 		}
-		if w.UserID != userID {
-			return fmt.Errorf("waitlist entry %d is not theirs: %w", entryID, ErrForbidden)
-		}
-		if w.Status != Waiting && w.Status != Offered {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE event_waitlist SET status = 'left' WHERE id = ?`, entryID); err != nil {
-			return err
-		}
-		if w.Status == Offered {
-			if _, err := tx.ExecContext(ctx, `UPDATE event_offers SET status = 'declined' WHERE entry_id = ? AND status = 'open'`, entryID); err != nil {
-				return err
-			}
+		freed, err := leave(ctx, tx, lineOfEvents, entryID, w.UserID, userID, w.Status)
+		if freed && err == nil {
 			offers, err = d.offerNextEvent(ctx, tx, w.EventID, now)
 		}
 		return err

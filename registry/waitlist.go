@@ -118,19 +118,8 @@ func (d *DB) LeaveWaitlist(ctx context.Context, userID, entryID int64) ([]Offer,
 		if err != nil {
 			return err
 		}
-		if e.UserID != userID {
-			return fmt.Errorf("waitlist entry %d is not theirs: %w", entryID, ErrForbidden)
-		}
-		if e.Status != Waiting && e.Status != Offered {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'left' WHERE id = ?`, entryID); err != nil {
-			return err
-		}
-		if e.Status == Offered {
-			if _, err := tx.ExecContext(ctx, `UPDATE offers SET status = 'declined' WHERE entry_id = ? AND status = 'open'`, entryID); err != nil {
-				return err
-			}
+		freed, err := leave(ctx, tx, lineOfDesks, entryID, e.UserID, userID, e.Status)
+		if freed && err == nil {
 			offers, err = d.offerNext(ctx, tx, e.SpaceID, dayKey(e.Day), now)
 		}
 		return err
@@ -249,6 +238,26 @@ func decline(ctx context.Context, tx *sql.Tx, t lineTables, offerID, entryID, ow
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE `+t.entries+` SET status = 'declined' WHERE id = ?`, entryID)
+	return err == nil, err
+}
+
+// leave takes someone's entry out of a line; an entry that is not theirs
+// is refused, one no longer in line changes nothing. freed reports that the
+// entry held an offer, now declined: its places go to the next in line.
+func leave(ctx context.Context, tx *sql.Tx, t lineTables, entryID, owner, userID int64, status WaitStatus) (freed bool, err error) {
+	if owner != userID {
+		return false, fmt.Errorf("waitlist entry %d is not theirs: %w", entryID, ErrForbidden)
+	}
+	if status != Waiting && status != Offered {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE `+t.entries+` SET status = 'left' WHERE id = ?`, entryID); err != nil {
+		return false, err
+	}
+	if status != Offered {
+		return false, nil
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE `+t.offers+` SET status = 'declined' WHERE entry_id = ? AND status = 'open'`, entryID)
 	return err == nil, err
 }
 
