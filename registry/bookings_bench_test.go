@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,16 +17,7 @@ func BenchmarkBook(b *testing.B) {
 	for _, clients := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			ctx := context.Background()
-			d, err := Open(ctx, filepath.Join(b.TempDir(), "registry.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer d.Close()
-			if err := d.LoadDemo(ctx); err != nil {
-				b.Fatal(err)
-			}
-			now := time.Date(2026, 12, 2, 10, 0, 0, 0, Rome)
-			d.Now = func() time.Time { return now }
+			d := mustDemo(b) // the clock stands at 2 December 2026, 10:00
 			d.Rules.MaxDaysAhead = 3650
 			spaces, err := d.Spaces(ctx)
 			if err != nil {
