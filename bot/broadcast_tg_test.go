@@ -201,3 +201,71 @@ func TestBroadcastThroughServe(t *testing.T) {
 		t.Errorf("got %d progress messages, want one, edited as the sending went", reports)
 	}
 }
+
+// TestBroadcastStopDuringACopy: the bot is stopped while the Bot API is
+// slow to answer a copy it has already made; the copy is let finish and
+// counted as sent, so after the restart nobody gets it twice (the stop
+// used to cut the call, and the copy went again).
+func TestBroadcastStopDuringACopy(t *testing.T) {
+	db := mustDemoDB(t)
+	ctx := context.Background()
+	clerk := telegramtest.User{ID: 9000, FirstName: "Carla", LanguageCode: "it"}
+	if err := db.AddStaff(ctx, registry.CommandLine, clerk.ID, "Carla"); err != nil {
+		t.Fatal(err)
+	}
+	srv := telegramtest.NewServer(testToken)
+	t.Cleanup(srv.Close)
+	cfg := TelegramConfig{Now: time.Now, BroadcastRate: 100}
+	h := startTelegramWith(t, db, srv, cfg)
+	citizens := []telegramtest.User{{ID: 1001, FirstName: "Ada", LanguageCode: "it"},
+		{ID: 1002, FirstName: "Bea", LanguageCode: "it"}, {ID: 1003, FirstName: "Cleo", LanguageCode: "it"}}
+	for _, u := range citizens {
+		srv.SendText(u, "/avvisi")
+	}
+	h.idle(t)
+	srv.SendText(clerk, "/annuncio")
+	h.idle(t)
+	var poster bytes.Buffer
+	if err := png.Encode(&poster, image.NewGray(image.Rect(0, 0, 40, 30))); err != nil {
+		t.Fatal(err)
+	}
+	srv.SendPhoto(clerk, poster.Bytes(), "Sportello lavoro martedì")
+	h.idle(t)
+	h.press(t, clerk, "Eventi e corsi")
+	srv.DelayNext("copyMessage", 1, 2*time.Second)
+	h.press(t, clerk, "Invia a 3 persone")
+	copies := func(u telegramtest.User) int {
+		n := 0
+		for _, m := range srv.Messages(u.ID) {
+			if m.CopiedFrom != nil {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for copies(citizens[0])+copies(citizens[1])+copies(citizens[2]) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no copy made within 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.stop() // while the Bot API still holds its answer
+	h = startTelegramWith(t, db, srv, cfg)
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		list, err := db.Announcements(ctx, 1)
+		if err == nil && len(list) == 1 && list[0].Status == registry.AnnouncementDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the announcement did not finish: %+v, %v", list, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, u := range citizens {
+		if n := copies(u); n != 1 {
+			t.Errorf("%s got %d copies, want 1", u.FirstName, n)
+		}
+	}
+}

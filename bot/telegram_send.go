@@ -211,7 +211,14 @@ func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, re
 				return err
 			}
 		}
-		err := t.post(ctx, method, body, result)
+		pctx := ctx
+		if oc.lane == laneBroadcast {
+			// A broadcast's message on its way is let arrive and is
+			// reported sent: cut by a stop, it would be sent again after
+			// the restart. The send timeout still bounds it.
+			pctx = context.WithoutCancel(ctx)
+		}
+		err := t.post(pctx, method, body, result)
 		if err == nil {
 			return nil
 		}
