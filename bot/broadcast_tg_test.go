@@ -27,17 +27,10 @@ import (
 // answers; the bot is stopped halfway and started again, and the rest
 // still arrive; the clerk's progress message ends with the right counts.
 func TestBroadcastThroughServe(t *testing.T) {
-	db := mustDemoDB(t)
-	ctx := context.Background()
-	clerk := telegramtest.User{ID: 9000, FirstName: "Carla", LanguageCode: "it"}
-	if err := db.AddStaff(ctx, registry.CommandLine, clerk.ID, "Carla"); err != nil {
-		t.Fatal(err)
-	}
-	srv := telegramtest.NewServer(testToken)
-	t.Cleanup(srv.Close)
 	const rate = 100
-	cfg := TelegramConfig{Now: time.Now, BroadcastRate: rate}
-	h := startTelegramWith(t, db, srv, cfg)
+	db, srv, cfg, h := broadcastServe(t, rate)
+	ctx := context.Background()
+	clerk := clerkOfBroadcasts
 
 	// 500 citizens subscribe; every third turns events off; every fifth of
 	// the others keeps events only.
@@ -207,16 +200,9 @@ func TestBroadcastThroughServe(t *testing.T) {
 // counted as sent, so after the restart nobody gets it twice (the stop
 // used to cut the call, and the copy went again).
 func TestBroadcastStopDuringACopy(t *testing.T) {
-	db := mustDemoDB(t)
+	db, srv, cfg, h := broadcastServe(t, 100)
 	ctx := context.Background()
-	clerk := telegramtest.User{ID: 9000, FirstName: "Carla", LanguageCode: "it"}
-	if err := db.AddStaff(ctx, registry.CommandLine, clerk.ID, "Carla"); err != nil {
-		t.Fatal(err)
-	}
-	srv := telegramtest.NewServer(testToken)
-	t.Cleanup(srv.Close)
-	cfg := TelegramConfig{Now: time.Now, BroadcastRate: 100}
-	h := startTelegramWith(t, db, srv, cfg)
+	clerk := clerkOfBroadcasts
 	citizens := []telegramtest.User{{ID: 1001, FirstName: "Ada", LanguageCode: "it"},
 		{ID: 1002, FirstName: "Bea", LanguageCode: "it"}, {ID: 1003, FirstName: "Cleo", LanguageCode: "it"}}
 	for _, u := range citizens {
@@ -268,4 +254,22 @@ func TestBroadcastStopDuringACopy(t *testing.T) {
 			t.Errorf("%s got %d copies, want 1", u.FirstName, n)
 		}
 	}
+}
+
+// clerkOfBroadcasts is the comune's staff member of broadcastServe.
+var clerkOfBroadcasts = telegramtest.User{ID: 9000, FirstName: "Carla", LanguageCode: "it"}
+
+// broadcastServe starts the Telegram edge on the real clock, broadcasting
+// at rate, on the demo registry where clerkOfBroadcasts is staff; cfg
+// starts it again after a stop.
+func broadcastServe(t *testing.T, rate float64) (*registry.DB, *telegramtest.Server, TelegramConfig, *tgHarness) {
+	t.Helper()
+	db := mustDemoDB(t)
+	if err := db.AddStaff(context.Background(), registry.CommandLine, clerkOfBroadcasts.ID, clerkOfBroadcasts.FirstName); err != nil {
+		t.Fatal(err)
+	}
+	srv := telegramtest.NewServer(testToken)
+	t.Cleanup(srv.Close)
+	cfg := TelegramConfig{Now: time.Now, BroadcastRate: rate}
+	return db, srv, cfg, startTelegramWith(t, db, srv, cfg)
 }
