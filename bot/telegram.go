@@ -437,36 +437,75 @@ func (t *Telegram) decode(raw json.RawMessage) (polledUpdate, bool) {
 // run handles one update and delivers the answer: the replies, then the
 // messages for other people. It reports false when ctx ended first (the
 // bot is stopping): the update is then handed back. A bad update is logged
-// and skipped; it never stops the bot.
-func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *registry.User, finished, erased bool) {
+// and skipped; it never stops the bot. When the person's pace holds the
+// next reply back for longer than parkAfter, run returns how long: the
+// update is parked with what is left to send (j.cont), its worker goes to
+// someone else, and run is called again then to go on.
+func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User, mayPark bool) (row *registry.User, finished, erased bool, park time.Duration) {
 	defer func() {
 		if r := recover(); r != nil {
 			t.log.Error("panic handling update", "update", j.id, "panic", r)
-			row, finished, erased = nil, true, false
+			row, finished, erased, park = nil, true, false, 0
 		}
 	}()
 	r := j.r
 	if r.kind != kindPrivate {
-		return nil, t.runOther(ctx, r), false
+		return nil, t.runOther(ctx, r), false, 0
 	}
+	d := j.cont
+	if d == nil {
+		if d = t.answer(ctx, r, prior); d == nil {
+			return nil, false, false, 0
+		}
+	}
+	if park, ok := t.deliver(ctx, r, d, mayPark); !ok {
+		return nil, false, false, 0
+	} else if park > 0 {
+		j.cont = d
+		return nil, false, false, park
+	}
+	j.cont = nil
+	if t.mayChangeRoles(r) {
+		t.kickMenus()
+	}
+	return d.row, true, d.resp.Erased, 0
+}
+
+// parkAfter is the longest a worker waits for a person's pace (or their
+// chat's flood wait) before it parks the update and goes to someone else.
+const parkAfter = 50 * time.Millisecond
+
+// delivery is the answer to an update on its way out.
+type delivery struct {
+	resp     Response
+	row      *registry.User // the person's row as the update left it; nil: nothing to store
+	oc       outCall
+	replies  []Reply
+	removeAt int // the reply that takes the location keyboard away, or -1
+	next     int // the next reply to send
+	last     int // the id of the last message sent
+}
+
+// answer handles a private update and answers its button press; nil when
+// ctx ended first.
+func (t *Telegram) answer(ctx context.Context, r received, prior *registry.User) *delivery {
 	typing := t.typingLater(ctx, r.chatID)
 	defer typing.stop()
-	var resp Response
+	d := &delivery{removeAt: -1}
 	if r.callbackID == "" || r.in.Callback != "" {
 		unlock := t.bot.lockUser(r.in.UserID)
-		var u registry.User
-		var ok bool
-		resp, u, ok = t.bot.handle(ctx, r.in, prior)
+		resp, u, ok := t.bot.handle(ctx, r.in, prior)
 		unlock()
+		d.resp = resp
 		if ok {
-			row = &u
+			d.row = &u
 		}
 	}
 	if ctx.Err() != nil {
-		return nil, false, false
+		return nil
 	}
 	if r.callbackID != "" {
-		body := answerCallbackBody{CallbackQueryID: r.callbackID, Text: stripHTML(resp.Notice)}
+		body := answerCallbackBody{CallbackQueryID: r.callbackID, Text: stripHTML(d.resp.Notice)}
 		if err := t.call(ctx, t.reply(callAnswer, r.chatID, r.in.UserID), "answerCallbackQuery", body, nil); err != nil {
 			// A press answered again after a restart is too old by then.
 			level := slog.LevelWarn
@@ -476,44 +515,54 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 			t.log.Log(ctx, level, "answerCallbackQuery", "err", err)
 		}
 	}
-	oc := t.reply(callMessage, r.chatID, r.in.UserID)
-	if row != nil {
-		oc.lang = orDefault(row.Lang, row.ClientLang)
+	d.oc = t.reply(callMessage, r.chatID, r.in.UserID)
+	if d.row != nil {
+		d.oc.lang = orDefault(d.row.Lang, d.row.ClientLang)
 	}
-	replies := splitLong(resp.Replies)
+	d.replies = splitLong(d.resp.Replies)
 	// The location keyboard goes once a location is shared or the person
 	// types instead: with the first reply that has no keyboard of its own.
-	removeAt := -1
 	if r.in.Callback == "" && t.keyboardUp(r.chatID) {
-		for i, reply := range replies {
+		for i, reply := range d.replies {
 			if reply.Venue == nil && !reply.Edit && len(reply.Buttons) == 0 && len(reply.Keyboard) == 0 {
-				removeAt = i
+				d.removeAt = i
 				break
 			}
 		}
 	}
-	typing.stop()
-	last := 0
-	for i, reply := range replies {
-		roc := oc
-		roc.removeKeyboard = i == removeAt
-		id, err := t.send(ctx, roc, r.messageID, reply)
-		if err == nil {
-			last = id
+	return d
+}
+
+// deliver sends the replies left, then the messages for other people. It
+// stops before a new message that the person's pace would hold back for
+// longer than parkAfter, and returns how long, if mayPark. It reports
+// false when ctx ended first.
+func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark bool) (park time.Duration, ok bool) {
+	for ; d.next < len(d.replies); d.next++ {
+		reply := d.replies[d.next]
+		if mayPark { // a message or an edit: both paced
+			if wait := t.pace.delay(r.chatID, laneReply); wait > parkAfter {
+				return wait, true
+			}
 		}
+		roc := d.oc
+		roc.removeKeyboard = d.next == d.removeAt
+		id, err := t.send(ctx, roc, r.messageID, reply)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, false, false
+				return 0, false
 			}
 			t.log.Warn("reply not delivered", "user", r.in.UserID, "err", err)
 			if errors.Is(err, ErrBlocked) {
-				if row != nil {
-					row.Blocked = true // as call stored it, which the row must not undo
+				if d.row != nil {
+					d.row.Blocked = true // as call stored it, which the row must not undo
 				}
+				d.next = len(d.replies)
 				break
 			}
 			continue
 		}
+		d.last = id
 		switch {
 		case roc.removeKeyboard:
 			t.setKeyboardUp(r.chatID, false)
@@ -521,19 +570,13 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User) (row *
 			t.setKeyboardUp(r.chatID, true)
 		}
 	}
-	if resp.Progress != 0 && last != 0 { // the delivery report, edited as the announcement goes
-		if err := t.bot.db.SetProgressMessage(context.WithoutCancel(ctx), resp.Progress, int64(last)); err != nil {
-			t.log.Error("record the progress message", "announcement", resp.Progress, "err", err)
+	if d.resp.Progress != 0 && d.last != 0 { // the delivery report, edited as the announcement goes
+		if err := t.bot.db.SetProgressMessage(context.WithoutCancel(ctx), d.resp.Progress, int64(d.last)); err != nil {
+			t.log.Error("record the progress message", "announcement", d.resp.Progress, "err", err)
 		}
 	}
-	t.deliverAll(ctx, resp.Others)
-	if ctx.Err() != nil {
-		return nil, false, false
-	}
-	if t.mayChangeRoles(r) {
-		t.kickMenus()
-	}
-	return row, true, resp.Erased
+	t.deliverAll(ctx, d.resp.Others)
+	return 0, ctx.Err() == nil
 }
 
 // received is an update as the core sees it, with what only this edge

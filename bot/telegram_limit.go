@@ -6,15 +6,18 @@ import (
 	"time"
 )
 
-// This file paces every message the Telegram edge sends: replies,
-// messages to other people and broadcasts share one pacer, so that the bot
-// keeps to Telegram's limits (core.telegram.org/bots/faq, "My bot is
-// hitting limits, how do I avoid this?"): in a chat, no more than one
-// message a second, with a short burst allowed for a person's own replies,
-// as Telegram allows in practice; in a group, no more than 20 a minute; in
-// bulk, about 30 a second. Broadcasts keep to their own rate (-broadcast-rate)
-// and yield to conversations; a flood wait (429) pauses the chat it came
-// from and the whole broadcast lane for its retry_after.
+// This file paces every message and edit the Telegram edge sends
+// (answers to buttons are free): replies, messages to other people and
+// broadcasts share one pacer, so that the bot keeps to Telegram's limits
+// (core.telegram.org/bots/faq, "My bot is hitting limits, how do I avoid
+// this?"): in a chat, no more than one message a second, with a short
+// burst allowed for a person's own replies, as Telegram allows in
+// practice; in a group, no more than 20 a minute; in bulk, about 30 a
+// second. Broadcasts keep to their own rate (-broadcast-rate) and yield to
+// conversations; a flood wait (429) pauses the chat it came from and the
+// whole broadcast lane for its retry_after. A reply that must wait for its
+// chat's pace does not keep a worker waiting: its update is parked
+// (telegram_queue.go).
 
 // lane says whose message is paced: a conversation's or a broadcast's.
 type lane uint8
@@ -95,6 +98,40 @@ func (p *pacer) wait(ctx context.Context, chat int64, l lane) error {
 	}
 }
 
+// delay is how long a message to chat in lane would wait now, without
+// taking its place: the worker that would wait parks the update instead
+// (telegram_queue.go) and sends it then.
+func (p *pacer) delay(chat int64, l lane) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	c := p.chats[chat]
+	if c == nil {
+		return 0
+	}
+	return c.earliest(now, chat, l).Sub(now)
+}
+
+// earliest is when the chat's next message in lane may go, as far as the
+// chat's own pace and its 429s say.
+func (c *chatPace) earliest(now time.Time, chat int64, l lane) time.Time {
+	interval, burst := paceOf(chat, l)
+	return latest(now, c.paused, c.tat.Add(-(burst-1)*interval))
+}
+
+// paceOf is the interval between two messages to chat and how many may go
+// at once.
+func paceOf(chat int64, l lane) (interval, burst time.Duration) {
+	interval, burst = chatEvery, replyBurst
+	if chat < 0 {
+		interval, burst = groupEvery, 1
+	}
+	if l == laneBroadcast {
+		burst = 1
+	}
+	return interval, burst
+}
+
 // reserveLocked takes the next place of a message and returns when it may
 // go.
 func (p *pacer) reserveLocked(now time.Time, chat int64, l lane) time.Time {
@@ -104,14 +141,8 @@ func (p *pacer) reserveLocked(now time.Time, chat int64, l lane) time.Time {
 		c = &chatPace{}
 		p.chats[chat] = c
 	}
-	interval, burst := chatEvery, time.Duration(replyBurst)
-	if chat < 0 {
-		interval, burst = groupEvery, 1
-	}
-	if l == laneBroadcast {
-		burst = 1
-	}
-	at := latest(now, c.paused, c.tat.Add(-(burst-1)*interval))
+	interval, _ := paceOf(chat, l)
+	at := c.earliest(now, chat, l)
 	switch l {
 	case laneBroadcast:
 		slot := latest(now, p.paused, p.next)

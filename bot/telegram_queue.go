@@ -40,8 +40,11 @@ type job struct {
 	key   int64    // whose turn it waits for: the person's id (0 for none)
 	taken time.Time
 
+	cont *delivery // parked: what is left to send (only its worker touches it)
+
 	// Under the pipeline's lock:
 	state   jobState
+	parked  bool           // waiting for its person's pace, with no worker
 	held    bool           // held in the registry: released when done
 	row     *registry.User // the person's row as the update left it
 	settled chan struct{}  // closed once settled
@@ -64,6 +67,9 @@ const (
 	// batchEvery is the least time between two batches' transactions:
 	// the updates finished meanwhile are stored together.
 	batchEvery = 5 * time.Millisecond
+	// holdParkedFrom is how many updates under way make the parked ones
+	// held (blockedLocked): half of what one getUpdates gives.
+	holdParkedFrom = 50
 	// keepDone is how many done updates the webhook remembers, to drop a
 	// duplicate without asking the registry.
 	keepDone = 4096
@@ -86,7 +92,8 @@ type pipeline struct {
 	finished []*job                   // for the next batch
 	inflight int
 	stopping bool
-	changed  chan struct{} // closed and replaced when a batch is stored
+	work     context.Context // of the handling (start)
+	changed  chan struct{}   // closed and replaced when a batch is stored
 
 	ready chan int64    // people whose turn it is
 	kick  chan struct{} // something for the committer
@@ -106,6 +113,7 @@ func newPipeline(t *Telegram, polling bool) *pipeline {
 // start runs the workers and the committer; work is the context of the
 // handling, cancelled when the grace of a stop is over.
 func (p *pipeline) start(work context.Context) {
+	p.work = work
 	for range p.t.cfg.Workers {
 		p.wg.Add(1)
 		go func() {
@@ -199,19 +207,30 @@ func (p *pipeline) worker(work context.Context) {
 	for {
 		select {
 		case <-p.quit:
-			return
+			// The turns given meanwhile: the updates already started (a
+			// parked one resumed) are finished, the others handed back.
+			for {
+				select {
+				case key := <-p.ready:
+					p.turn(work, key)
+				default:
+					return
+				}
+			}
 		case key := <-p.ready:
 			p.turn(work, key)
 		}
 	}
 }
 
-// turn handles a person's updates, in order, until none is left.
+// turn handles a person's updates, in order, until none is left or one is
+// parked. Once the bot is stopping, an update already started (parked) is
+// finished and the others are handed back.
 func (p *pipeline) turn(work context.Context, key int64) {
 	for {
 		p.mu.Lock()
 		q := p.queues[key]
-		if len(q) == 0 || p.stopping {
+		if len(q) == 0 || (p.stopping && q[0].cont == nil) {
 			for _, j := range q { // the bot is stopping: handed back
 				j.state = jobDropped
 			}
@@ -221,33 +240,79 @@ func (p *pipeline) turn(work context.Context, key int64) {
 		}
 		j := q[0]
 		prior := p.rows[key]
+		mayPark := !p.stopping
 		p.mu.Unlock()
 
-		row, finished, erased := p.t.run(work, j, prior)
-
-		p.mu.Lock()
-		p.queues[key] = p.queues[key][1:]
-		if erased { // the rows of their earlier updates, not stored yet, must not bring them back
-			delete(p.rows, key)
-			for _, f := range p.finished {
-				if f.key == key {
-					f.row = nil
-				}
-			}
+		row, finished, erased, park := p.t.run(work, j, prior, mayPark)
+		if !p.ran(j, row, finished, erased, park) {
+			return
 		}
-		if finished {
-			j.state = jobFinished
-			j.row = row
-			if row != nil {
-				p.rows[key] = row
-			}
-			p.finished = append(p.finished, j)
-			p.kickLocked()
-		} else {
-			j.state = jobDropped
-		}
-		p.mu.Unlock()
 	}
+}
+
+// ran records how a person's first update went; false when it is parked,
+// which ends their turn until resume.
+func (p *pipeline) ran(j *job, row *registry.User, finished, erased bool, park time.Duration) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := j.key
+	if park > 0 {
+		// The person's later updates wait behind it. When many are under
+		// way, it is held at the next batch, and so are they
+		// (blockedLocked), so that the offset moves on.
+		j.parked = true
+		p.kickLocked()
+		go func() {
+			p.t.cfg.Sleep(p.work, park) // at a stop, stop finishes it
+			p.resume(j)
+		}()
+		return false
+	}
+	p.queues[key] = p.queues[key][1:]
+	if erased { // the rows of their earlier updates, not stored yet, must not bring them back
+		delete(p.rows, key)
+		for _, f := range p.finished {
+			if f.key == key {
+				f.row = nil
+			}
+		}
+	}
+	if finished {
+		j.state = jobFinished
+		j.row = row
+		if row != nil {
+			p.rows[key] = row
+		}
+		p.finished = append(p.finished, j)
+		p.kickLocked()
+	} else {
+		j.state = jobDropped
+	}
+	return true
+}
+
+// resume gives a parked update's person their turn again. Once the bot is
+// stopping, stop has taken the update over.
+func (p *pipeline) resume(j *job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !j.parked || p.stopping {
+		return
+	}
+	j.parked = false
+	p.ready <- j.key // never blocks, as in take
+}
+
+// blockedLocked reports whether a job is to be held because it is, or
+// waits behind, a parked update while many are under way: a parked
+// update waits for its person's pace, a second or two, and Telegram gives
+// no more than 100 updates past the offset.
+func (p *pipeline) blockedLocked(j *job) bool {
+	if p.inflight < holdParkedFrom {
+		return false
+	}
+	q := p.queues[j.key]
+	return len(q) > 0 && q[0].parked
 }
 
 // stop takes nothing more, lets the updates under way finish within grace
@@ -256,7 +321,23 @@ func (p *pipeline) turn(work context.Context, key int64) {
 func (p *pipeline) stop(grace time.Duration, cancelWork context.CancelFunc) {
 	p.mu.Lock()
 	p.stopping = true
+	// The parked updates were started: they are finished within the grace
+	// too, each waiting for its person's pace in place.
+	var parked []*job
+	for _, q := range p.queues {
+		if len(q) > 0 && q[0].parked {
+			q[0].parked = false
+			parked = append(parked, q[0])
+		}
+	}
 	p.mu.Unlock()
+	for _, j := range parked {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.turn(p.work, j.key)
+		}()
+	}
 	close(p.quit)
 	done := make(chan struct{})
 	go func() {
@@ -328,7 +409,7 @@ func (p *pipeline) commit(final bool) error {
 	var holds []*job
 	if !final {
 		for _, j := range p.byID {
-			if j.state == jobWaiting && !j.held && j.ok && len(j.raw) > 0 && now.Sub(j.taken) >= p.t.cfg.HoldAfter {
+			if j.state == jobWaiting && !j.held && j.ok && len(j.raw) > 0 && (p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter) {
 				holds = append(holds, j)
 			}
 		}

@@ -71,11 +71,17 @@ type callKind uint8
 
 const (
 	callMessage callKind = iota // a new message: paced; at least once
-	callEdit                    // an edit of a message: repeated freely
+	callEdit                    // an edit of a message: paced; repeated freely
 	callAnswer                  // an answer to a button or an inline query: repeated freely, while young
 	callAction                  // a chat action: at most once
 	callSetup                   // the bot's set-up (getMe, commands, descriptions, webhook): repeated freely
 )
+
+// paced reports whether a kind of call counts towards a chat's pace: new
+// messages and edits do ("editing of the message in question is still
+// subject to per chat limits", the Bot API's developer in
+// tdlib/telegram-bot-api#648); a button's answer does not.
+func (k callKind) paced() bool { return k == callMessage || k == callEdit }
 
 // answerPatience is how long a button's or an inline query's answer is
 // retried: Telegram refuses it once the query is old.
@@ -206,7 +212,7 @@ func inlineKeyboard(rows [][]Button) *inlineMarkup {
 // bot.
 func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, result any) error {
 	for attempt := 0; ; attempt++ {
-		if oc.kind == callMessage {
+		if oc.kind.paced() {
 			if err := t.pace.wait(ctx, oc.chat, oc.lane); err != nil {
 				return err
 			}
@@ -233,7 +239,7 @@ func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, re
 		switch {
 		case errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests:
 			wait = time.Duration(max(apiErr.RetryAfter, 1)) * time.Second
-			if oc.kind == callMessage {
+			if oc.kind.paced() {
 				t.pace.pause(oc.chat, wait)
 			}
 		case errors.As(err, &apiErr) && apiErr.Code == http.StatusForbidden:
@@ -265,7 +271,7 @@ func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, re
 			}
 			wait = oc.until.Sub(now) // a last attempt when the patience ends
 		}
-		if oc.kind == callMessage && apiErr != nil && apiErr.Code == http.StatusTooManyRequests {
+		if oc.kind.paced() && apiErr != nil && apiErr.Code == http.StatusTooManyRequests {
 			t.log.Warn("flood wait", "chat", oc.chat, "retry_after", wait)
 			continue // the pacer waits
 		}

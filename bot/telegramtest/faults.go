@@ -207,7 +207,10 @@ var TelegramRateLimit = RateLimit{PerSecond: 30, PerChatPerSecond: 1, PerGroupPe
 
 // LimitRate applies rate limits to the methods that send a message
 // (sendMessage, sendPhoto, sendDocument, sendLocation, sendVenue,
-// copyMessage): a message over a limit fails with 429 and a retry_after
+// copyMessage) and to the edits of one, which count towards a chat's
+// limit too ("editing of the message in question is still subject to per
+// chat limits", tdlib/telegram-bot-api#648; answerCallbackQuery is not
+// limited): a message over a limit fails with 429 and a retry_after
 // telling when it would pass. The zero RateLimit, the default, switches
 // them off. Limits are measured on the server's clock (Now).
 func (s *Server) LimitRate(l RateLimit) {

@@ -455,6 +455,9 @@ func (s *Server) edit(p map[string][]string, change func(*Message) *apiError) (a
 	if aerr := change(&edited); aerr != nil {
 		return nil, aerr
 	}
+	if aerr := s.checkRateLocked(chatID, s.now()); aerr != nil {
+		return nil, aerr
+	}
 	edited.Edited = true
 	edited.editDate = s.now().Unix()
 	*msg = edited

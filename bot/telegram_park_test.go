@@ -1,0 +1,186 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comune-seregno/coworkbot/bot/telegramtest"
+)
+
+// A person's fourth message within a second waits for their chat's pace
+// (one a second after a burst of three): /start (two messages), /aiuto and
+// then "grazie", whose answer is the fourth.
+func burstOfFour(srv *telegramtest.Server, u telegramtest.User) {
+	srv.SendText(u, "/start")
+	srv.SendText(u, "/aiuto")
+	srv.SendText(u, "grazie")
+}
+
+// callIndex is the place among the calls of the n-th sendMessage to chat
+// (from 1), or -1.
+func callIndex(calls []telegramtest.Call, chat string, n int) int {
+	seen := 0
+	for i, c := range calls {
+		if c.Method == "sendMessage" && c.Params.Get("chat_id") == chat && c.Status == 200 {
+			if seen++; seen == n {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// TestAPacedReplyKeepsNoWorker: with one worker, a reply that waits for its
+// chat's pace does not keep the worker: someone else is answered first.
+// (Before, the worker slept on the pacer and everyone waited behind it.)
+func TestAPacedReplyKeepsNoWorker(t *testing.T) {
+	h := startTelegramWith(t, nil, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
+	paced := telegramtest.User{ID: 40, FirstName: "Ada", LanguageCode: "it"}
+	other := telegramtest.User{ID: 41, FirstName: "Bea", LanguageCode: "it"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	burstOfFour(h.srv, paced)
+	if _, err := h.srv.WaitMessages(ctx, paced.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.SendText(other, "/aiuto")
+	if _, err := h.srv.WaitMessages(ctx, other.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessages(ctx, paced.ID, 4); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.srv.Calls()
+	fourth, theOther := callIndex(calls, "40", 4), callIndex(calls, "41", 1)
+	if theOther < 0 || fourth < 0 || theOther > fourth {
+		t.Errorf("got the other's answer as call %d and the paced fourth message as call %d, want the other first", theOther, fourth)
+	}
+	if gap := calls[fourth].At.Sub(calls[callIndex(calls, "40", 1)].At); gap < 900*time.Millisecond {
+		t.Errorf("got the fourth message %v after the first, want about a second (the chat's pace)", gap)
+	}
+}
+
+// TestParkedRepliesAreHeldWhenBusy: while many updates are under way, the
+// parked ones are held in the registry, so that the offset (and Telegram's
+// window of 100 updates past it) moves on; each is answered once, and
+// released.
+func TestParkedRepliesAreHeldWhenBusy(t *testing.T) {
+	db := mustDemoDB(t)
+	h := startTelegramWith(t, db, nil, TelegramConfig{Now: time.Now, Sleep: sleepCtx})
+	const people = 80
+	users := make([]telegramtest.User, people)
+	for i := range users {
+		users[i] = telegramtest.User{ID: int64(1000 + i), FirstName: "Persona", LanguageCode: "it"}
+		burstOfFour(h.srv, users[i])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	maxHeld := 0
+	for done := false; !done; {
+		held, err := db.HeldUpdates(ctx, updateSource)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maxHeld = max(maxHeld, len(held))
+		done = true
+		for _, u := range users {
+			if h.srv.MessageCount(u.ID) < 4 {
+				done = false
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("not everyone answered: %v", ctx.Err())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.idle(t)
+	if maxHeld == 0 {
+		t.Error("got no update held while 80 waited for their pace, want the parked ones held")
+	}
+	for _, u := range users {
+		if got := h.srv.MessageCount(u.ID); got != 4 {
+			t.Errorf("user %d: got %d messages, want 4", u.ID, got)
+		}
+	}
+	if d := h.srv.Duplicates(); len(d) > 0 {
+		t.Errorf("got duplicates %v, want each reply once", d)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		held, _ := db.HeldUpdates(ctx, updateSource)
+		if len(held) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %d updates still held after every answer, want them released", len(held))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestAStopFinishesAParkedReply: a stop lets a parked update finish within
+// the grace (its reply waits for the pace in place), so that it is neither
+// lost nor answered again after the restart.
+func TestAStopFinishesAParkedReply(t *testing.T) {
+	db := mustDemoDB(t)
+	srv := telegramtest.NewServer(testToken)
+	defer srv.Close()
+	cfg := TelegramConfig{StopGrace: 5 * time.Second, Now: time.Now, Sleep: sleepCtx}
+	h := startTelegramWith(t, db, srv, cfg)
+	u := telegramtest.User{ID: 42, FirstName: "Cloe", LanguageCode: "it"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	burstOfFour(srv, u)
+	if _, err := srv.WaitMessages(ctx, u.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the fourth is parked by now: it waits about a second
+	if got := srv.MessageCount(u.ID); got != 3 {
+		t.Fatalf("got %d messages before the stop, want the fourth still waiting for the pace", got)
+	}
+	h.stop()
+	if got := srv.MessageCount(u.ID); got != 4 {
+		t.Errorf("got %d messages when the stop returned, want the parked one sent within the grace", got)
+	}
+	h2 := startTelegramWith(t, db, srv, cfg)
+	h2.idle(t)
+	time.Sleep(200 * time.Millisecond)
+	if got := srv.MessageCount(u.ID); got != 4 {
+		t.Errorf("got %d messages after the restart, want 4: nothing answered again", got)
+	}
+}
+
+// TestAnEditKeepsThePace: an edit counts towards a chat's pace as a
+// message does (Telegram limits edits per chat too); the answer to the
+// button is not held back.
+func TestAnEditKeepsThePace(t *testing.T) {
+	h := startTelegram(t, nil)
+	u := telegramtest.User{ID: 143, FirstName: "Dina", LanguageCode: "it"}
+	h.srv.SendText(u, "/start") // two messages
+	h.idle(t)
+	h.press(t, u, "Cerca per servizio") // the services picker: the third
+	before := len(h.clock.slept())
+	q, err := h.srv.PressLabel(u, "Cobaby") // ticked in the picker: an edit, the fourth
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.idle(t)
+	if _, ok := h.srv.Answered(q); !ok {
+		t.Error("got the press unanswered")
+	}
+	msgs := h.srv.Messages(u.ID)
+	if len(msgs) != 3 || !msgs[2].Edited || len(msgs[2].Keyboard) == 0 || !strings.Contains(msgs[2].Keyboard[0][0].Text, "✅") {
+		t.Fatalf("got %d messages (the last edited: %v), want the picker edited with Cobaby ticked", len(msgs), msgs[len(msgs)-1].Edited)
+	}
+	waited := false
+	for _, d := range h.clock.slept()[before:] {
+		if d >= 900*time.Millisecond && d <= time.Second {
+			waited = true
+		}
+	}
+	if !waited {
+		t.Errorf("got the waits %v for the edit, want about a second: the fourth message or edit within a second", h.clock.slept()[before:])
+	}
+}
