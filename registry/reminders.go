@@ -15,7 +15,9 @@ func (d *DB) DueReminders(ctx context.Context, now time.Time) ([]Booking, error)
 		return []Booking{}, nil
 	}
 	tomorrow := dayKey(time.Date(now.Year(), now.Month(), now.Day()+1, 12, 0, 0, 0, Rome))
-	return d.bookingsWhere(ctx, `day = ? AND status = 'confirmed' AND reminded_at IS NULL
+	// user_id <> 0 (an erased person's bookings are cancelled anyway) lets
+	// the index bookings_named find the day's bookings.
+	return d.bookingsWhere(ctx, `day = ? AND user_id <> 0 AND status = 'confirmed' AND reminded_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM reminder_prefs p WHERE p.user_id = bookings.user_id AND p.reminders = 0)
 		ORDER BY id`, tomorrow)
 }
