@@ -547,7 +547,12 @@ func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark
 		}
 		roc := d.oc
 		roc.removeKeyboard = d.next == d.removeAt
+		roc.parks = mayPark
 		id, err := t.send(ctx, roc, r.messageID, reply)
+		if errors.Is(err, errFloodWait) {
+			d.next-- // not sent, the chat paused: the same reply again, parked until then
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, false

@@ -211,6 +211,14 @@ func TestRepliesOutlastABurstOf429s(t *testing.T) {
 	srv.FailFor("sendMessage", 16*time.Second, http.StatusTooManyRequests, 1)
 	start := clock.Now()
 	h.srv.SendText(u, "/aiuto")
+	// Parked through the flood waits, the update is held once it is 10 s
+	// old on the bot's clock (HoldAfter): the offset passes it before its
+	// reply goes, so the test waits for the reply, not for the offset.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := h.srv.WaitMessages(ctx, u.ID, 1); err != nil {
+		t.Fatal(err)
+	}
 	h.idle(t)
 	if got := len(h.srv.Messages(u.ID)); got != 1 {
 		t.Fatalf("got %d messages after 16 s of 429s, want the help", got)
@@ -230,6 +238,9 @@ func TestRepliesOutlastABurstOf429s(t *testing.T) {
 
 	srv.FailFor("sendMessage", 20*time.Second, http.StatusBadGateway, 0)
 	h.srv.SendText(u, "/help")
+	if _, err := h.srv.WaitMessages(ctx, u.ID, 2); err != nil {
+		t.Fatal(err)
+	}
 	h.idle(t)
 	if got := len(h.srv.Messages(u.ID)); got != 2 {
 		t.Fatalf("got %d messages after 20 s of 502s, want the help again", got)

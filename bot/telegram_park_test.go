@@ -184,3 +184,78 @@ func TestAnEditKeepsThePace(t *testing.T) {
 		t.Errorf("got the waits %v for the edit, want about a second: the fourth message or edit within a second", h.clock.slept()[before:])
 	}
 }
+
+// TestAStopDuringAReplyThatThenParks: a stop that comes while a reply is
+// on its way, and whose next message must then wait for the pace, lets it
+// finish within the grace. (Found in review: the update parked after the
+// stop had taken over the parked ones, and nobody resumed it: its last
+// message was lost and, handled again after the restart, its first ones
+// came twice.)
+func TestAStopDuringAReplyThatThenParks(t *testing.T) {
+	db := mustDemoDB(t)
+	srv := telegramtest.NewServer(testToken)
+	defer srv.Close()
+	cfg := TelegramConfig{StopGrace: 5 * time.Second, Now: time.Now, Sleep: sleepCtx}
+	h := startTelegramWith(t, db, srv, cfg)
+	u := telegramtest.User{ID: 44, FirstName: "Eva", LanguageCode: "it"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.SendText(u, "/start") // two messages
+	if _, err := srv.WaitMessages(ctx, u.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	srv.DelayNext("sendMessage", 1, 600*time.Millisecond) // the third, answered late
+	srv.SendText(u, "/start")                             // two more: the fourth waits for the pace
+	time.Sleep(200 * time.Millisecond)                    // the third is on its way
+	h.stop()
+	if got := srv.MessageCount(u.ID); got != 4 {
+		t.Errorf("got %d messages when the stop returned, want 4: the update under way finished within the grace", got)
+	}
+	h2 := startTelegramWith(t, db, srv, cfg)
+	h2.idle(t)
+	time.Sleep(1500 * time.Millisecond)
+	if got := srv.MessageCount(u.ID); got != 4 {
+		t.Errorf("got %d messages after the restart, want 4 (duplicates %v)", got, srv.Duplicates())
+	}
+}
+
+// TestAFloodWaitKeepsNoWorker: a reply refused with a 429 waits for its
+// retry_after parked, not in a worker: with one worker, someone else is
+// answered first, and the flooded reply goes once the wait is over.
+func TestAFloodWaitKeepsNoWorker(t *testing.T) {
+	h := startTelegramWith(t, nil, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
+	flooded := telegramtest.User{ID: 50, FirstName: "Ada", LanguageCode: "it"}
+	other := telegramtest.User{ID: 51, FirstName: "Bea", LanguageCode: "it"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h.srv.FailNext("sendMessage", 1, 429, "", 2)
+	h.srv.SendText(flooded, "/aiuto")
+	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429
+		t.Fatal(err)
+	}
+	h.srv.SendText(other, "/aiuto")
+	if _, err := h.srv.WaitMessages(ctx, other.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessages(ctx, flooded.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.srv.Calls()
+	sent, theOther := callIndex(calls, "50", 1), callIndex(calls, "51", 1)
+	if theOther < 0 || sent < 0 || theOther > sent {
+		t.Errorf("got the other's answer as call %d and the flooded one's as call %d, want the other first", theOther, sent)
+	}
+	refused := -1
+	for i, c := range calls {
+		if c.Method == "sendMessage" && c.Status == 429 {
+			refused = i
+			break
+		}
+	}
+	if refused < 0 || calls[sent].At.Sub(calls[refused].At) < 1900*time.Millisecond {
+		t.Errorf("got the flooded reply sent as call %d after the 429 as call %d, want it retry_after (2 s) later", sent, refused)
+	}
+	if n := h.srv.MessageCount(flooded.ID); n != 1 {
+		t.Errorf("got %d messages for the flooded one, want the help once", n)
+	}
+}

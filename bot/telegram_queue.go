@@ -251,11 +251,18 @@ func (p *pipeline) turn(work context.Context, key int64) {
 }
 
 // ran records how a person's first update went; false when it is parked,
-// which ends their turn until resume.
+// which ends their turn until resume. True with the update still first in
+// line (park > 0 once stopping) makes turn run it again, without parking.
 func (p *pipeline) ran(j *job, row *registry.User, finished, erased bool, park time.Duration) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	key := j.key
+	if park > 0 && p.stopping {
+		// The bot began to stop while it ran: stop has taken over only
+		// the updates parked before, so this one goes on now, its turn
+		// unbroken, waiting for the pace in place.
+		return true
+	}
 	if park > 0 {
 		// The person's later updates wait behind it. When many are under
 		// way, it is held at the next batch, and so are they

@@ -99,7 +99,13 @@ type outCall struct {
 
 	lang           string // the person's language, for the keyboard's placeholder
 	removeKeyboard bool   // the message takes the location keyboard away
+	parks          bool   // a flood wait returns errFloodWait instead of waiting: the caller parks
 }
+
+// errFloodWait is a paced call refused with a 429 when its caller parks
+// its update instead of waiting (outCall.parks): nothing was sent, and the
+// chat is paused for the retry_after.
+var errFloodWait = errors.New("telegram: flood wait, parked")
 
 // reply is the outCall of a message in a conversation with chat, on behalf
 // of user.
@@ -162,7 +168,7 @@ func (t *Telegram) send(ctx context.Context, oc outCall, pressed int, r Reply) (
 			return pressed, nil
 		case errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "message is not modified"):
 			return pressed, nil
-		case errors.Is(err, ErrBlocked), ctx.Err() != nil:
+		case errors.Is(err, ErrBlocked), errors.Is(err, errFloodWait), ctx.Err() != nil:
 			return 0, err
 		}
 		t.log.Info("edit failed, sending anew", "err", err)
@@ -273,6 +279,9 @@ func (t *Telegram) call(ctx context.Context, oc outCall, method string, body, re
 		}
 		if oc.kind.paced() && apiErr != nil && apiErr.Code == http.StatusTooManyRequests {
 			t.log.Warn("flood wait", "chat", oc.chat, "retry_after", wait)
+			if oc.parks {
+				return fmt.Errorf("%w: %w", errFloodWait, err)
+			}
 			continue // the pacer waits
 		}
 		t.log.Warn("Bot API call failed, retrying", "method", method, "err", err, "retry_in", wait, "attempt", attempt+1)
