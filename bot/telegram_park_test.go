@@ -52,10 +52,17 @@ func TestAPacedReplyKeepsNoWorker(t *testing.T) {
 	if _, err := h.srv.WaitMessages(ctx, paced.ID, 4); err != nil {
 		t.Fatal(err)
 	}
+	// A call is logged just after its message is stored: wait for all five.
+	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 5); err != nil {
+		t.Fatal(err)
+	}
 	calls := h.srv.Calls()
 	fourth, theOther := callIndex(calls, "40", 4), callIndex(calls, "41", 1)
 	if theOther < 0 || fourth < 0 || theOther > fourth {
 		t.Errorf("got the other's answer as call %d and the paced fourth message as call %d, want the other first", theOther, fourth)
+	}
+	if fourth < 0 {
+		return
 	}
 	if gap := calls[fourth].At.Sub(calls[callIndex(calls, "40", 1)].At); gap < 900*time.Millisecond {
 		t.Errorf("got the fourth message %v after the first, want about a second (the chat's pace)", gap)
@@ -121,34 +128,33 @@ func TestParkedRepliesAreHeldWhenBusy(t *testing.T) {
 }
 
 // TestAStopFinishesAParkedReply: a stop lets a parked update finish within
-// the grace (its reply waits for the pace in place), so that it is neither
-// lost nor answered again after the restart.
+// the grace (its reply waits in place), so that it is neither lost nor
+// answered again after the restart. The reply is parked by a flood wait of
+// 3 s, long enough to stop the bot meanwhile on a slow machine too.
 func TestAStopFinishesAParkedReply(t *testing.T) {
 	db := mustDemoDB(t)
 	srv := telegramtest.NewServer(testToken)
 	defer srv.Close()
-	cfg := TelegramConfig{StopGrace: 5 * time.Second, Now: time.Now, Sleep: sleepCtx}
+	cfg := TelegramConfig{StopGrace: 10 * time.Second, Now: time.Now, Sleep: sleepCtx}
 	h := startTelegramWith(t, db, srv, cfg)
 	u := telegramtest.User{ID: 42, FirstName: "Cloe", LanguageCode: "it"}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	burstOfFour(srv, u)
-	if _, err := srv.WaitMessages(ctx, u.ID, 3); err != nil {
+	srv.FailNext("sendMessage", 1, 429, "", 3)
+	srv.SendText(u, "/aiuto")
+	if _, err := srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429: parked now
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the fourth is parked by now: it waits about a second
-	if got := srv.MessageCount(u.ID); got != 3 {
-		t.Fatalf("got %d messages before the stop, want the fourth still waiting for the pace", got)
-	}
+	time.Sleep(100 * time.Millisecond)
 	h.stop()
-	if got := srv.MessageCount(u.ID); got != 4 {
-		t.Errorf("got %d messages when the stop returned, want the parked one sent within the grace", got)
+	if got := srv.MessageCount(u.ID); got != 1 {
+		t.Errorf("got %d messages when the stop returned, want the parked reply sent within the grace", got)
 	}
 	h2 := startTelegramWith(t, db, srv, cfg)
 	h2.idle(t)
 	time.Sleep(200 * time.Millisecond)
-	if got := srv.MessageCount(u.ID); got != 4 {
-		t.Errorf("got %d messages after the restart, want 4: nothing answered again", got)
+	if got := srv.MessageCount(u.ID); got != 1 {
+		t.Errorf("got %d messages after the restart, want 1: nothing answered again", got)
 	}
 }
 
@@ -240,6 +246,11 @@ func TestAFloodWaitKeepsNoWorker(t *testing.T) {
 	if _, err := h.srv.WaitMessages(ctx, flooded.ID, 1); err != nil {
 		t.Fatal(err)
 	}
+	// A call is logged just after its message is stored: wait for the
+	// three (the refused one, the other's, the flooded one's).
+	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 3); err != nil {
+		t.Fatal(err)
+	}
 	calls := h.srv.Calls()
 	sent, theOther := callIndex(calls, "50", 1), callIndex(calls, "51", 1)
 	if theOther < 0 || sent < 0 || theOther > sent {
@@ -252,7 +263,7 @@ func TestAFloodWaitKeepsNoWorker(t *testing.T) {
 			break
 		}
 	}
-	if refused < 0 || calls[sent].At.Sub(calls[refused].At) < 1900*time.Millisecond {
+	if refused < 0 || sent < 0 || calls[sent].At.Sub(calls[refused].At) < 1900*time.Millisecond {
 		t.Errorf("got the flooded reply sent as call %d after the 429 as call %d, want it retry_after (2 s) later", sent, refused)
 	}
 	if n := h.srv.MessageCount(flooded.ID); n != 1 {
