@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,35 @@ func callIndex(calls []telegramtest.Call, chat string, n int) int {
 	return -1
 }
 
+// answeredFirst has other write while held's reply waits (the bot has one
+// worker), waits until held has had n messages and the fake has logged
+// calls sendMessage calls in all, and checks that other was answered
+// before held's n-th message. It returns the call log and the place of
+// that message in it.
+func answeredFirst(t *testing.T, h *tgHarness, held, other telegramtest.User, n, calls int) ([]telegramtest.Call, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h.srv.SendText(other, "/aiuto")
+	if _, err := h.srv.WaitMessages(ctx, other.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessages(ctx, held.ID, n); err != nil {
+		t.Fatal(err)
+	}
+	// A call is logged just after its message is stored: wait for them all.
+	if _, err := h.srv.WaitCalls(ctx, "sendMessage", calls); err != nil {
+		t.Fatal(err)
+	}
+	log := h.srv.Calls()
+	mine := callIndex(log, strconv.FormatInt(held.ID, 10), n)
+	theirs := callIndex(log, strconv.FormatInt(other.ID, 10), 1)
+	if theirs < 0 || mine < 0 || theirs > mine {
+		t.Fatalf("got the other's answer as call %d and the waiting reply as call %d, want the other first", theirs, mine)
+	}
+	return log, mine
+}
+
 // TestAPacedReplyKeepsNoWorker: with one worker, a reply that waits for its
 // chat's pace does not keep the worker: someone else is answered first.
 // (Before, the worker slept on the pacer and everyone waited behind it.)
@@ -45,25 +75,7 @@ func TestAPacedReplyKeepsNoWorker(t *testing.T) {
 	if _, err := h.srv.WaitMessages(ctx, paced.ID, 3); err != nil {
 		t.Fatal(err)
 	}
-	h.srv.SendText(other, "/aiuto")
-	if _, err := h.srv.WaitMessages(ctx, other.ID, 1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.srv.WaitMessages(ctx, paced.ID, 4); err != nil {
-		t.Fatal(err)
-	}
-	// A call is logged just after its message is stored: wait for all five.
-	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 5); err != nil {
-		t.Fatal(err)
-	}
-	calls := h.srv.Calls()
-	fourth, theOther := callIndex(calls, "40", 4), callIndex(calls, "41", 1)
-	if theOther < 0 || fourth < 0 || theOther > fourth {
-		t.Errorf("got the other's answer as call %d and the paced fourth message as call %d, want the other first", theOther, fourth)
-	}
-	if fourth < 0 {
-		return
-	}
+	calls, fourth := answeredFirst(t, h, paced, other, 4, 5)
 	if gap := calls[fourth].At.Sub(calls[callIndex(calls, "40", 1)].At); gap < 900*time.Millisecond {
 		t.Errorf("got the fourth message %v after the first, want about a second (the chat's pace)", gap)
 	}
@@ -239,23 +251,7 @@ func TestAFloodWaitKeepsNoWorker(t *testing.T) {
 	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429
 		t.Fatal(err)
 	}
-	h.srv.SendText(other, "/aiuto")
-	if _, err := h.srv.WaitMessages(ctx, other.ID, 1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.srv.WaitMessages(ctx, flooded.ID, 1); err != nil {
-		t.Fatal(err)
-	}
-	// A call is logged just after its message is stored: wait for the
-	// three (the refused one, the other's, the flooded one's).
-	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 3); err != nil {
-		t.Fatal(err)
-	}
-	calls := h.srv.Calls()
-	sent, theOther := callIndex(calls, "50", 1), callIndex(calls, "51", 1)
-	if theOther < 0 || sent < 0 || theOther > sent {
-		t.Errorf("got the other's answer as call %d and the flooded one's as call %d, want the other first", theOther, sent)
-	}
+	calls, sent := answeredFirst(t, h, flooded, other, 1, 3) // the 429, the other's, the flooded one's
 	refused := -1
 	for i, c := range calls {
 		if c.Method == "sendMessage" && c.Status == 429 {
@@ -263,7 +259,7 @@ func TestAFloodWaitKeepsNoWorker(t *testing.T) {
 			break
 		}
 	}
-	if refused < 0 || sent < 0 || calls[sent].At.Sub(calls[refused].At) < 1900*time.Millisecond {
+	if refused < 0 || calls[sent].At.Sub(calls[refused].At) < 1900*time.Millisecond {
 		t.Errorf("got the flooded reply sent as call %d after the 429 as call %d, want it retry_after (2 s) later", sent, refused)
 	}
 	if n := h.srv.MessageCount(flooded.ID); n != 1 {
