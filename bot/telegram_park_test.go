@@ -139,35 +139,49 @@ func TestParkedRepliesAreHeldWhenBusy(t *testing.T) {
 	}
 }
 
+// realClockBot is the bot on the real clock, on a database and a fake of
+// its own that outlive a restart, with the given stop grace.
+func realClockBot(t *testing.T, grace time.Duration) (*tgHarness, func() *tgHarness) {
+	t.Helper()
+	db := mustDemoDB(t)
+	srv := telegramtest.NewServer(testToken)
+	t.Cleanup(srv.Close)
+	cfg := TelegramConfig{StopGrace: grace, Now: time.Now, Sleep: sleepCtx}
+	return startTelegramWith(t, db, srv, cfg), func() *tgHarness { return startTelegramWith(t, db, srv, cfg) }
+}
+
+// stopsWith stops the bot and checks that u had want messages by the time
+// the stop returned, and still want after a restart: nothing lost within
+// the grace, nothing answered again.
+func stopsWith(t *testing.T, h *tgHarness, restart func() *tgHarness, u telegramtest.User, want int) {
+	t.Helper()
+	h.stop()
+	if got := h.srv.MessageCount(u.ID); got != want {
+		t.Errorf("got %d messages when the stop returned, want %d: what was under way finished within the grace", got, want)
+	}
+	restart().idle(t)
+	time.Sleep(1500 * time.Millisecond) // anything answered again would be by now, the pace included
+	if got := h.srv.MessageCount(u.ID); got != want {
+		t.Errorf("got %d messages after the restart, want %d: nothing answered again (duplicates %v)", got, want, h.srv.Duplicates())
+	}
+}
+
 // TestAStopFinishesAParkedReply: a stop lets a parked update finish within
 // the grace (its reply waits in place), so that it is neither lost nor
 // answered again after the restart. The reply is parked by a flood wait of
 // 3 s, long enough to stop the bot meanwhile on a slow machine too.
 func TestAStopFinishesAParkedReply(t *testing.T) {
-	db := mustDemoDB(t)
-	srv := telegramtest.NewServer(testToken)
-	defer srv.Close()
-	cfg := TelegramConfig{StopGrace: 10 * time.Second, Now: time.Now, Sleep: sleepCtx}
-	h := startTelegramWith(t, db, srv, cfg)
+	h, restart := realClockBot(t, 10*time.Second)
 	u := telegramtest.User{ID: 42, FirstName: "Cloe", LanguageCode: "it"}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	srv.FailNext("sendMessage", 1, 429, "", 3)
-	srv.SendText(u, "/aiuto")
-	if _, err := srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429: parked now
+	h.srv.FailNext("sendMessage", 1, 429, "", 3)
+	h.srv.SendText(u, "/aiuto")
+	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429: parked now
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	h.stop()
-	if got := srv.MessageCount(u.ID); got != 1 {
-		t.Errorf("got %d messages when the stop returned, want the parked reply sent within the grace", got)
-	}
-	h2 := startTelegramWith(t, db, srv, cfg)
-	h2.idle(t)
-	time.Sleep(200 * time.Millisecond)
-	if got := srv.MessageCount(u.ID); got != 1 {
-		t.Errorf("got %d messages after the restart, want 1: nothing answered again", got)
-	}
+	stopsWith(t, h, restart, u, 1)
 }
 
 // TestAnEditKeepsThePace: an edit counts towards a chat's pace as a
@@ -210,31 +224,18 @@ func TestAnEditKeepsThePace(t *testing.T) {
 // message was lost and, handled again after the restart, its first ones
 // came twice.)
 func TestAStopDuringAReplyThatThenParks(t *testing.T) {
-	db := mustDemoDB(t)
-	srv := telegramtest.NewServer(testToken)
-	defer srv.Close()
-	cfg := TelegramConfig{StopGrace: 5 * time.Second, Now: time.Now, Sleep: sleepCtx}
-	h := startTelegramWith(t, db, srv, cfg)
+	h, restart := realClockBot(t, 5*time.Second)
 	u := telegramtest.User{ID: 44, FirstName: "Eva", LanguageCode: "it"}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	srv.SendText(u, "/start") // two messages
-	if _, err := srv.WaitMessages(ctx, u.ID, 2); err != nil {
+	h.srv.SendText(u, "/start") // two messages
+	if _, err := h.srv.WaitMessages(ctx, u.ID, 2); err != nil {
 		t.Fatal(err)
 	}
-	srv.DelayNext("sendMessage", 1, 600*time.Millisecond) // the third, answered late
-	srv.SendText(u, "/start")                             // two more: the fourth waits for the pace
-	time.Sleep(200 * time.Millisecond)                    // the third is on its way
-	h.stop()
-	if got := srv.MessageCount(u.ID); got != 4 {
-		t.Errorf("got %d messages when the stop returned, want 4: the update under way finished within the grace", got)
-	}
-	h2 := startTelegramWith(t, db, srv, cfg)
-	h2.idle(t)
-	time.Sleep(1500 * time.Millisecond)
-	if got := srv.MessageCount(u.ID); got != 4 {
-		t.Errorf("got %d messages after the restart, want 4 (duplicates %v)", got, srv.Duplicates())
-	}
+	h.srv.DelayNext("sendMessage", 1, 600*time.Millisecond) // the third, answered late
+	h.srv.SendText(u, "/start")                             // two more: the fourth waits for the pace
+	time.Sleep(200 * time.Millisecond)                      // the third is on its way
+	stopsWith(t, h, restart, u, 4)
 }
 
 // TestAFloodWaitKeepsNoWorker: a reply refused with a 429 waits for its
