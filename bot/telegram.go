@@ -481,9 +481,11 @@ type delivery struct {
 	row      *registry.User // the person's row as the update left it; nil: nothing to store
 	oc       outCall
 	replies  []Reply
-	removeAt int // the reply that takes the location keyboard away, or -1
-	next     int // the next reply to send
-	last     int // the id of the last message sent
+	removeAt int  // the reply that takes the location keyboard away, or -1
+	next     int  // the next reply to send
+	last     int  // the id of the last message sent
+	recorded bool // the progress message of an announcement is recorded
+	other    int  // the next message for someone else (resp.Others) to send
 }
 
 // answer handles a private update and answers its button press; nil when
@@ -493,13 +495,14 @@ func (t *Telegram) answer(ctx context.Context, r received, prior *registry.User)
 	defer typing.stop()
 	d := &delivery{removeAt: -1}
 	if r.callbackID == "" || r.in.Callback != "" {
-		unlock := t.bot.lockUser(r.in.UserID)
-		resp, u, ok := t.bot.handle(ctx, r.in, prior)
-		unlock()
-		d.resp = resp
-		if ok {
-			d.row = &u
-		}
+		func() {
+			defer t.bot.lockUser(r.in.UserID)() // released on a panic too: run recovers from it
+			resp, u, ok := t.bot.handle(ctx, r.in, prior)
+			d.resp = resp
+			if ok {
+				d.row = &u
+			}
+		}()
 	}
 	if ctx.Err() != nil {
 		return nil
@@ -534,9 +537,9 @@ func (t *Telegram) answer(ctx context.Context, r received, prior *registry.User)
 }
 
 // deliver sends the replies left, then the messages for other people. It
-// stops before a new message that the person's pace would hold back for
-// longer than parkAfter, and returns how long, if mayPark. It reports
-// false when ctx ended first.
+// stops before a message or an edit that its chat's pace (the person's, or
+// the other's) would hold back for longer than parkAfter, and returns how
+// long, if mayPark. It reports false when ctx ended first.
 func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark bool) (park time.Duration, ok bool) {
 	for ; d.next < len(d.replies); d.next++ {
 		reply := d.replies[d.next]
@@ -575,12 +578,28 @@ func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark
 			t.setKeyboardUp(r.chatID, true)
 		}
 	}
-	if d.resp.Progress != 0 && d.last != 0 { // the delivery report, edited as the announcement goes
+	if d.resp.Progress != 0 && d.last != 0 && !d.recorded { // the delivery report, edited as the announcement goes
 		if err := t.bot.db.SetProgressMessage(context.WithoutCancel(ctx), d.resp.Progress, int64(d.last)); err != nil {
 			t.log.Error("record the progress message", "announcement", d.resp.Progress, "err", err)
 		}
+		d.recorded = true
 	}
-	t.deliverAll(ctx, d.resp.Others)
+	// The messages for other people wait for their own chats' pace: a
+	// provider told of ten bookings in a second must not keep ten workers.
+	for ; d.other < len(d.resp.Others); d.other++ {
+		o := d.resp.Others[d.other]
+		if mayPark {
+			if wait := t.pace.delay(o.UserID, laneReply); wait > parkAfter {
+				return wait, true
+			}
+		}
+		if err := t.Deliver(ctx, o); err != nil {
+			if ctx.Err() != nil {
+				return 0, false
+			}
+			t.log.Warn("message not delivered", "user", o.UserID, "err", err)
+		}
+	}
 	return 0, ctx.Err() == nil
 }
 

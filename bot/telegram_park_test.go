@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/comune-seregno/coworkbot/bot/telegramtest"
+	"github.com/comune-seregno/coworkbot/registry"
 )
 
 // A person's fourth message within a second waits for their chat's pace
@@ -265,5 +266,36 @@ func TestAFloodWaitKeepsNoWorker(t *testing.T) {
 	}
 	if n := h.srv.MessageCount(flooded.ID); n != 1 {
 		t.Errorf("got %d messages for the flooded one, want the help once", n)
+	}
+}
+
+// TestAProviderToldInABurstKeepsNoWorker: a provider told of four bookings
+// within a second has the fourth message wait for their chat's pace, parked:
+// with one worker, someone else is answered first. (Before, the messages
+// for other people waited for their pace in the worker.)
+func TestAProviderToldInABurstKeepsNoWorker(t *testing.T) {
+	db := mustDemoDB(t)
+	gino := telegramtest.User{ID: 60, FirstName: "Gino", LanguageCode: "it"}
+	if err := db.AddProvider(context.Background(), registry.CommandLine, "officina-brianza", gino.ID); err != nil {
+		t.Fatal(err)
+	}
+	h := startTelegramWith(t, db, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
+	var citizens []telegramtest.User
+	for i := range 4 {
+		u := telegramtest.User{ID: int64(61 + i), FirstName: "Cittadino", LanguageCode: "it"}
+		h.srv.SendText(u, "prenota una scrivania venerdì mattina da Officina Brianza")
+		citizens = append(citizens, u)
+	}
+	h.idle(t)
+	for _, u := range citizens { // four confirmations at once: Gino is told of four bookings in a moment
+		if _, err := h.srv.PressLabel(u, "Conferma"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := telegramtest.User{ID: 70, FirstName: "Bea", LanguageCode: "it"}
+	// sendMessage: four summaries, four messages to Gino, the other's help.
+	calls, fourth := answeredFirst(t, h, gino, other, 4, 9)
+	if !strings.Contains(calls[fourth].Params.Get("text"), "Nuova prenotazione") {
+		t.Errorf("got %q as Gino's fourth message, want the fourth booking", calls[fourth].Params.Get("text"))
 	}
 }

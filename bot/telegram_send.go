@@ -329,15 +329,6 @@ func (t *Telegram) Deliver(ctx context.Context, o Outgoing) error {
 	return nil
 }
 
-// deliverAll sends messages for other users, logging what fails.
-func (t *Telegram) deliverAll(ctx context.Context, out []Outgoing) {
-	for _, o := range out {
-		if err := t.Deliver(ctx, o); err != nil {
-			t.log.Warn("message not delivered", "user", o.UserID, "err", err)
-		}
-	}
-}
-
 // BroadcastMessage is one message of a broadcast: a Reply the bot writes,
 // or, when Reply is nil, a copy of the message MessageID of chat FromChat
 // (a staff member's announcement as they wrote it, its formatting, photo
