@@ -475,6 +475,19 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User, mayPar
 // chat's flood wait) before it parks the update and goes to someone else.
 const parkAfter = 50 * time.Millisecond
 
+// parkFor is how long an update parks before its next message to chat: the
+// chat's pace, if it holds the message back for longer than parkAfter and
+// mayPark; 0 to send it now.
+func (t *Telegram) parkFor(chat int64, mayPark bool) time.Duration {
+	if !mayPark {
+		return 0
+	}
+	if wait := t.pace.delay(chat, laneReply); wait > parkAfter {
+		return wait
+	}
+	return 0
+}
+
 // delivery is the answer to an update on its way out.
 type delivery struct {
 	resp     Response
@@ -543,10 +556,8 @@ func (t *Telegram) answer(ctx context.Context, r received, prior *registry.User)
 func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark bool) (park time.Duration, ok bool) {
 	for ; d.next < len(d.replies); d.next++ {
 		reply := d.replies[d.next]
-		if mayPark { // a message or an edit: both paced
-			if wait := t.pace.delay(r.chatID, laneReply); wait > parkAfter {
-				return wait, true
-			}
+		if wait := t.parkFor(r.chatID, mayPark); wait > 0 { // a message or an edit: both paced
+			return wait, true
 		}
 		roc := d.oc
 		roc.removeKeyboard = d.next == d.removeAt
@@ -588,10 +599,8 @@ func (t *Telegram) deliver(ctx context.Context, r received, d *delivery, mayPark
 	// provider told of ten bookings in a second must not keep ten workers.
 	for ; d.other < len(d.resp.Others); d.other++ {
 		o := d.resp.Others[d.other]
-		if mayPark {
-			if wait := t.pace.delay(o.UserID, laneReply); wait > parkAfter {
-				return wait, true
-			}
+		if wait := t.parkFor(o.UserID, mayPark); wait > 0 {
+			return wait, true
 		}
 		if err := t.Deliver(ctx, o); err != nil {
 			if ctx.Err() != nil {
