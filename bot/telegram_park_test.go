@@ -140,6 +140,84 @@ func TestParkedRepliesAreHeldWhenBusy(t *testing.T) {
 	}
 }
 
+// TestUpdatesUnderWayLetTheOffsetMoveOn: once half of Telegram's window of
+// 100 updates past the offset is under way, the updates under way are held
+// in the registry at the next batch, so that the offset passes them and
+// the next ones come. Before, the offset waited for each to be answered:
+// with a slow Bot API (each message 20 ms) and two workers, the fake still
+// had most of 150 updates to confirm when half of them had been answered.
+func TestUpdatesUnderWayLetTheOffsetMoveOn(t *testing.T) {
+	db := mustDemoDB(t)
+	h := startTelegramWith(t, db, nil, TelegramConfig{Workers: 2, Now: time.Now, Sleep: sleepCtx})
+	const people = 150
+	h.srv.DelayNext("sendMessage", 2*people, 20*time.Millisecond)
+	users := make([]telegramtest.User, people)
+	for i := range users {
+		users[i] = telegramtest.User{ID: int64(2000 + i), FirstName: "Persona", LanguageCode: "it"}
+		h.srv.SendText(users[i], "/aiuto")
+	}
+	answered := func() int {
+		n := 0
+		for _, u := range users {
+			if h.srv.MessageCount(u.ID) > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	heldSeen := false
+	for len(h.srv.Pending()) >= 50 {
+		if held, err := db.HeldUpdates(ctx, updateSource); err != nil {
+			t.Fatal(err)
+		} else if len(held) > 0 {
+			heldSeen = true
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("got %d updates still unconfirmed: %v", len(h.srv.Pending()), ctx.Err())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if n := answered(); n >= people/2 {
+		t.Errorf("got %d of %d people answered before the offset passed 100 updates, want the offset to move on before (the updates under way held)", n, people)
+	}
+	for answered() < people {
+		if held, err := db.HeldUpdates(ctx, updateSource); err != nil {
+			t.Fatal(err)
+		} else if len(held) > 0 {
+			heldSeen = true
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("got %d of %d people answered: %v", answered(), people, ctx.Err())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.idle(t)
+	if !heldSeen {
+		t.Error("got no update held, want the updates under way held while the window was crowded")
+	}
+	if d := h.srv.Duplicates(); len(d) > 0 {
+		t.Errorf("got duplicates %v, want each reply once", d)
+	}
+	for _, u := range users {
+		if got := h.srv.MessageCount(u.ID); got != 1 {
+			t.Errorf("user %d: got %d messages, want 1", u.ID, got)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		held, _ := db.HeldUpdates(ctx, updateSource)
+		if len(held) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %d updates still held after every answer, want them released", len(held))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // realClockBot is the bot on the real clock, on a database and a fake of
 // its own that outlive a restart, with the given stop grace.
 func realClockBot(t *testing.T, grace time.Duration) (*tgHarness, func() *tgHarness) {

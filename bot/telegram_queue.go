@@ -14,8 +14,9 @@ import (
 // in the order they came; the bookkeeping of what was handled (the users'
 // rows, the handled marks, the update offset) is stored for a whole batch
 // in one transaction; an update that takes too long (its reply retried for
-// minutes) is held in the registry so that the offset, and everyone else,
-// can move on.
+// minutes), that waits for its person's pace while many are under way, or
+// that is under way while half of Telegram's window of updates is, is held
+// in the registry so that the offset, and everyone else, can move on.
 //
 // An update is settled when its bookkeeping is stored, or when it is held;
 // the offset moves over settled updates only, so what a crash or a stop
@@ -67,9 +68,10 @@ const (
 	// batchEvery is the least time between two batches' transactions:
 	// the updates finished meanwhile are stored together.
 	batchEvery = 5 * time.Millisecond
-	// holdParkedFrom is how many updates under way make the parked ones
-	// held (blockedLocked): half of what one getUpdates gives.
-	holdParkedFrom = 50
+	// crowdedFrom is how many updates under way make the parked ones held
+	// (blockedLocked), and how many taken past the offset make every one
+	// under way held (crowdedLocked): half of what one getUpdates gives.
+	crowdedFrom = 50
 	// keepDone is how many done updates the webhook remembers, to drop a
 	// duplicate without asking the registry.
 	keepDone = 4096
@@ -310,12 +312,21 @@ func (p *pipeline) resume(j *job) {
 	p.ready <- j.key // never blocks, as in take
 }
 
+// crowdedLocked reports, while polling, whether half of Telegram's window
+// of updates past the offset is taken by updates the offset has not passed:
+// every update under way is then held at the next batch, so that the
+// offset passes it and the next ones come, instead of the bot handling
+// only what it has until the slowest of them is done.
+func (p *pipeline) crowdedLocked() bool {
+	return p.polling && len(p.order) >= crowdedFrom
+}
+
 // blockedLocked reports whether a job is to be held because it is, or
 // waits behind, a parked update while many are under way: a parked
 // update waits for its person's pace, a second or two, and Telegram gives
 // no more than 100 updates past the offset.
 func (p *pipeline) blockedLocked(j *job) bool {
-	if p.inflight < holdParkedFrom {
+	if p.inflight < crowdedFrom {
 		return false
 	}
 	q := p.queues[j.key]
@@ -406,8 +417,9 @@ func (p *pipeline) commitLoop() {
 }
 
 // commit stores one batch: the rows and marks of the finished jobs, the
-// holds of the jobs under way for longer than HoldAfter, and the offset
-// that passes everything settled.
+// holds of the jobs under way for longer than HoldAfter (or parked, or
+// under way while the window is crowded), and the offset that passes
+// everything settled.
 func (p *pipeline) commit(final bool) error {
 	now := p.t.cfg.Now()
 	p.mu.Lock()
@@ -415,27 +427,13 @@ func (p *pipeline) commit(final bool) error {
 	p.finished = nil
 	var holds []*job
 	if !final {
+		crowded := p.crowdedLocked()
 		for _, j := range p.byID {
-			if j.state == jobWaiting && !j.held && j.ok && len(j.raw) > 0 && (p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter) {
+			if j.state == jobWaiting && !j.held && j.ok && len(j.raw) > 0 &&
+				(crowded || p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter) {
 				holds = append(holds, j)
 			}
 		}
-	}
-	k := registry.Bookkeeping{Source: updateSource}
-	for _, j := range batch {
-		if !j.ok {
-			continue
-		}
-		if j.row != nil {
-			k.Users = append(k.Users, *j.row)
-		}
-		k.Handled = append(k.Handled, int64(j.id))
-		if j.held {
-			k.Release = append(k.Release, int64(j.id))
-		}
-	}
-	for _, j := range holds {
-		k.Hold = append(k.Hold, registry.HeldUpdate{ID: int64(j.id), Raw: string(j.raw)})
 	}
 	// The offset passes every job settled, or settled by this batch.
 	inBatch := make(map[*job]bool, len(batch)+len(holds))
@@ -455,9 +453,25 @@ func (p *pipeline) commit(final bool) error {
 			passed++
 			offset = j.id + 1
 		}
-		if offset != p.offset {
-			k.Settings = map[string]string{offsetKey: strconv.Itoa(offset)}
+	}
+	k := registry.Bookkeeping{Source: updateSource}
+	if offset != p.offset {
+		k.Settings = map[string]string{offsetKey: strconv.Itoa(offset)}
+	}
+	for _, j := range batch {
+		if !j.ok {
+			continue
 		}
+		if j.row != nil {
+			k.Users = append(k.Users, *j.row)
+		}
+		k.Handled = append(k.Handled, int64(j.id))
+		if j.held {
+			k.Release = append(k.Release, int64(j.id))
+		}
+	}
+	for _, j := range holds {
+		k.Hold = append(k.Hold, registry.HeldUpdate{ID: int64(j.id), Raw: string(j.raw)})
 	}
 	p.mu.Unlock()
 	if len(batch)+len(holds) == 0 && k.Settings == nil {
