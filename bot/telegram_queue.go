@@ -22,9 +22,10 @@ import (
 // the offset moves over settled updates only, so what a crash or a stop
 // interrupts comes again: from Telegram (the offset did not pass it) or
 // from the registry (it was held). A person's state is stored in the same
-// transaction as the mark of the update that left it, so an update that
-// comes again is handled again from the state before it, answered again
-// (at least once), and a booking it made is found again by its key.
+// transaction as what says that the update that left it was handled (the
+// offset past it, or its mark), so an update that comes again is handled
+// again from the state before it, answered again (at least once), and a
+// booking it made is found again by its key.
 
 // updateSource names Telegram's updates in the registry's bookkeeping.
 const updateSource = "telegram"
@@ -465,7 +466,12 @@ func (p *pipeline) commit(final bool) error {
 		if j.row != nil {
 			k.Users = append(k.Users, *j.row)
 		}
-		k.Handled = append(k.Handled, int64(j.id))
+		// A mark tells a restart not to answer again an update that
+		// Telegram gives again: one that the offset stored with it passes
+		// will not come again (polling), and a held one is released.
+		if !p.polling || j.id >= offset {
+			k.Handled = append(k.Handled, int64(j.id))
+		}
 		if j.held {
 			k.Release = append(k.Release, int64(j.id))
 		}
