@@ -275,11 +275,20 @@ func (t *Telegram) warmUp(ctx context.Context) {
 // restore reads where the last run stopped: the offset, the updates handled
 // past it, and the updates held; the held ones are handled first.
 func (t *Telegram) restore(ctx context.Context, p *pipeline) error {
+	stored, err := t.bot.db.Setting(ctx, offsetKey)
+	if err != nil {
+		return err
+	}
+	if !p.polling {
+		// Switched from long polling: below its offset every update was
+		// handled, with no mark (the offset says it), and Telegram may post
+		// again those the last getUpdates did not confirm — no more than
+		// were under way at once (maxInflight): the webhook skips those
+		// (an update after a week's silence has a random id, which must
+		// not be taken for one of them).
+		p.polledTo, _ = strconv.Atoi(stored)
+	}
 	if p.polling {
-		stored, err := t.bot.db.Setting(ctx, offsetKey)
-		if err != nil {
-			return err
-		}
 		p.offset, _ = strconv.Atoi(stored)
 		seen, err := t.bot.db.HandledFrom(ctx, updateSource, int64(p.offset))
 		if err != nil {
@@ -456,6 +465,9 @@ func (t *Telegram) run(ctx context.Context, j *job, prior *registry.User, mayPar
 	if d == nil {
 		if d = t.answer(ctx, r, prior); d == nil {
 			return nil, false, false, 0
+		}
+		if d.resp.Erased && t.pipe != nil {
+			t.pipe.erased(j)
 		}
 	}
 	if park, ok := t.deliver(ctx, r, d, mayPark); !ok {
@@ -808,6 +820,11 @@ func (t *Telegram) webhook(ctx context.Context, p *pipeline) http.Handler {
 		}
 		if p.byIDHas(u.id) {
 			t.log.Info("update delivered twice, skipped", "update", u.id)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if u.id < p.polledTo && u.id >= p.polledTo-maxInflight {
+			t.log.Info("update delivered again, handled by long polling", "update", u.id)
 			w.WriteHeader(http.StatusOK)
 			return
 		}

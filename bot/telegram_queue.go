@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -48,6 +50,8 @@ type job struct {
 	state   jobState
 	parked  bool           // waiting for its person's pace, with no worker
 	held    bool           // held in the registry: released when done
+	rehold  bool           // held, and its hold erased with its person: to be held again
+	erasing bool           // it erased its person: not to be held (their name) once it has
 	row     *registry.User // the person's row as the update left it
 	settled chan struct{}  // closed once settled
 }
@@ -89,6 +93,7 @@ type pipeline struct {
 	order    []*job       // polling: the jobs not yet passed by the offset, in id order
 	offset   int          // polling: every update below it is settled
 	seen     map[int]bool // polling: updates past the stored offset handled before a restart
+	polledTo int          // webhook: the offset stored by long polling before, below which all was handled
 	recent   []int        // webhook: the ids of done jobs still in byID, oldest first
 	queues   map[int64][]*job
 	rows     map[int64]*registry.User // rows handled and not stored yet, by person
@@ -167,7 +172,10 @@ func (p *pipeline) take(j *job) (*job, bool) {
 	p.byID[j.id] = j
 	p.inflight++
 	if p.polling && j.id >= p.offset {
-		p.order = append(p.order, j) // ids come in order
+		// Ids come in order from getUpdates, but an update held above the
+		// offset at the last stop comes first, from the registry.
+		i, _ := slices.BinarySearchFunc(p.order, j.id, func(o *job, id int) int { return cmp.Compare(o.id, id) })
+		p.order = slices.Insert(p.order, i, j)
 	}
 	if !j.ok {
 		j.state = jobFinished
@@ -322,6 +330,25 @@ func (p *pipeline) crowdedLocked() bool {
 	return p.polling && len(p.order) >= crowdedFrom
 }
 
+// erased is told that a person's data was erased while their update j was
+// being handled: the erasure deleted the holds of their updates (the
+// registry drops every row that is theirs), so their later updates
+// already held are held again at the next batch: the offset has passed
+// them, and they must still be answered (they come after the erasure).
+// j itself is not held from now on: its person's name would be written
+// again after their erasure.
+func (p *pipeline) erased(j *job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	j.erasing = true
+	for _, later := range p.queues[j.key] {
+		if later != j && later.held {
+			later.held, later.rehold = false, true
+		}
+	}
+	p.kickLocked()
+}
+
 // blockedLocked reports whether a job is to be held because it is, or
 // waits behind, a parked update while many are under way: a parked
 // update waits for its person's pace, a second or two, and Telegram gives
@@ -427,13 +454,18 @@ func (p *pipeline) commit(final bool) error {
 	batch := p.finished
 	p.finished = nil
 	var holds []*job
-	if !final {
-		crowded := p.crowdedLocked()
-		for _, j := range p.byID {
-			if j.state == jobWaiting && !j.held && j.ok && len(j.raw) > 0 &&
-				(crowded || p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter) {
-				holds = append(holds, j)
-			}
+	crowded := !final && p.crowdedLocked()
+	for _, j := range p.byID {
+		if j.held || j.erasing || !j.ok || len(j.raw) == 0 {
+			continue
+		}
+		switch {
+		case j.rehold && (j.state == jobWaiting || j.state == jobDropped):
+			// The offset passed it: it must be held again, even at the
+			// last batch, which hands it back.
+			holds = append(holds, j)
+		case !final && j.state == jobWaiting && (crowded || p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter):
+			holds = append(holds, j)
 		}
 	}
 	// The offset passes every job settled, or settled by this batch.
@@ -497,7 +529,7 @@ func (p *pipeline) commit(final bool) error {
 	for _, j := range holds {
 		// A job that finished while this batch was written is in the next
 		// one, which releases it.
-		j.held = true
+		j.held, j.rehold = true, false
 		settle(j)
 	}
 	for _, j := range batch {
@@ -509,7 +541,7 @@ func (p *pipeline) commit(final bool) error {
 		}
 		j.row, j.raw = nil, nil
 		if p.polling {
-			if j.id < offset || j.held { // passed by the offset (a held job was, earlier)
+			if j.id < offset { // passed by the offset; a later batch's offset drops the others
 				delete(p.byID, j.id)
 			}
 			continue

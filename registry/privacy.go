@@ -133,8 +133,10 @@ var Tables = []Table{
 			"start_min": Nobody, "end_min": Nobody, "seats": Nobody, "price_cents": Nobody, "status": Nobody, "sequence": Nobody,
 			"search": Nobody, "created_by": UserID, "created_at": About, "updated_at": Nobody, "cancelled_at": Nobody,
 			"cancel_reason": FreeText}},
-	// An update Telegram sent, kept while its answer is still being retried
-	// (the edge's hold): the whole message, with the sender's id and name.
+	// An update Telegram sent, kept while it waits for its turn under load
+	// or its answer is still being retried (the edge's hold): the whole
+	// message, with the sender's id and name. A message sent after the
+	// erasure is held again by the edge until it is answered.
 	{Name: "held_updates", About: "messages of yours the bot had received and not finished answering",
 		Rows: `json_extract(raw, '$.message.from.id') = ?1 OR json_extract(raw, '$.callback_query.from.id') = ?1
 			OR json_extract(raw, '$.inline_query.from.id') = ?1`, Fate: Drop,

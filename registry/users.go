@@ -237,8 +237,8 @@ func (d *DB) PruneHandled(ctx context.Context, before time.Time) error {
 // updates held back to be handled again after a restart, those no longer
 // held, and settings (the update offset). Keep writes it all in one
 // transaction, so that a crash keeps all of it or none: a user's new state
-// is never stored without the mark that their update was handled, nor the
-// offset without the marks below it.
+// is never stored without what says that their update was handled (the
+// offset past it, or its mark).
 type Bookkeeping struct {
 	Source   string
 	Users    []User
