@@ -247,3 +247,46 @@ func TestAWebhookAfterPollingSkipsWhatPollingHandled(t *testing.T) {
 		t.Errorf("got %d new messages for update %d, handled by polling and posted again to the webhook, want 0", got-before, id)
 	}
 }
+
+// TestAMarkOnlyWhereTheOffsetDoesNotSayIt: polling, an update finished
+// behind a slower one gets a handled mark (the stored offset does not pass
+// it: a restart must know it when Telegram gives it again), and one that
+// the stored offset passes gets none (it will not come again).
+func TestAMarkOnlyWhereTheOffsetDoesNotSayIt(t *testing.T) {
+	db := mustDemoDB(t)
+	tg, ctx := handDriven(t, db)
+	p := newPipeline(tg, true)
+	p.work = ctx
+	slow, _ := p.take(handJob(t, p, 1, 3001))
+	fast, _ := p.take(handJob(t, p, 2, 3002))
+	p.ran(fast, nil, true, false, 0)
+	if err := p.commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if p.offset > 1 {
+		t.Fatalf("got offset %d with update 1 under way, want it not past 1", p.offset)
+	}
+	if done, err := db.Handled(ctx, updateSource, 2); err != nil || !done {
+		t.Errorf("got update 2 marked %v (%v), want marked: it is past the stored offset", done, err)
+	}
+	p.ran(slow, nil, true, false, 0)
+	if err := p.commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if p.offset != 3 {
+		t.Fatalf("got offset %d with both done, want 3", p.offset)
+	}
+	if done, err := db.Handled(ctx, updateSource, 1); err != nil || done {
+		t.Errorf("got update 1 marked %v (%v), want no mark: the offset stored with it passes it", done, err)
+	}
+	// The restart after a crash knows both: one by the offset, one by both.
+	q := newPipeline(tg, true)
+	if err := tg.restore(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int{1, 2} {
+		if !q.known(id) {
+			t.Errorf("got update %d unknown after the restart, want it known (it was handled)", id)
+		}
+	}
+}
