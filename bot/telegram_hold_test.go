@@ -125,6 +125,38 @@ func heldIDs(t *testing.T, db *registry.DB) map[int]bool {
 	return out
 }
 
+// heldAboveTheOffset drives a pipeline by hand to an update held above the
+// offset: 50 updates under way held by a crowded batch (the offset past
+// them, at 51), then A (51) under way and H (52) parked, held because 50
+// are under way (blockedLocked), the offset still at A. It returns the
+// registry, the pipeline and H.
+func heldAboveTheOffset(t *testing.T) (*registry.DB, *pipeline, *job) {
+	t.Helper()
+	db := mustDemoDB(t)
+	tg, ctx := handDriven(t, db)
+	p := newPipeline(tg, true)
+	p.work = ctx
+	for id := 1; id <= 50; id++ {
+		p.take(handJob(t, p, id, int64(1000+id)))
+	}
+	if err := p.commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if p.offset != 51 {
+		t.Fatalf("got offset %d after the crowded batch, want 51", p.offset)
+	}
+	p.take(handJob(t, p, 51, 2001))
+	h, _ := p.take(handJob(t, p, 52, 2002))
+	p.ran(h, nil, false, false, time.Hour) // parked for its person's pace
+	if err := p.commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if held := heldIDs(t, db); !held[52] || held[51] || p.offset != 51 {
+		t.Fatalf("got held %v, offset %d; want 52 held (blocked), 51 not, offset 51", held, p.offset)
+	}
+	return db, p, h
+}
+
 // TestAHeldUpdateDoneAboveTheOffsetIsNotTakenAgain: after a crowded batch
 // the offset passes 50 updates still under way (held), so 50 are under way
 // while few are past the offset. A parked update H is then held
@@ -134,28 +166,7 @@ func heldIDs(t *testing.T, db *registry.DB) map[int]bool {
 // it. (Found by a review: it was forgotten once released, and answered
 // twice.)
 func TestAHeldUpdateDoneAboveTheOffsetIsNotTakenAgain(t *testing.T) {
-	db := mustDemoDB(t)
-	tg, ctx := handDriven(t, db)
-	p := newPipeline(tg, true)
-	p.work = ctx
-	for id := 1; id <= 50; id++ {
-		p.take(handJob(t, p, id, int64(1000+id)))
-	}
-	if err := p.commit(false); err != nil { // crowded: the 50 held, the offset past them
-		t.Fatal(err)
-	}
-	if p.offset != 51 {
-		t.Fatalf("got offset %d after the crowded batch, want 51", p.offset)
-	}
-	p.take(handJob(t, p, 51, 2001))
-	h, _ := p.take(handJob(t, p, 52, 2002))
-	p.ran(h, nil, false, false, time.Hour) // H parked for its person's pace
-	if err := p.commit(false); err != nil {
-		t.Fatal(err)
-	}
-	if held := heldIDs(t, db); !held[52] || held[51] || p.offset != 51 {
-		t.Fatalf("got held %v, offset %d; want 52 held (blocked), 51 not, offset 51", held, p.offset)
-	}
+	_, p, h := heldAboveTheOffset(t)
 	p.mu.Lock()
 	h.parked = false // resumed
 	p.mu.Unlock()
@@ -177,25 +188,8 @@ func TestAHeldUpdateDoneAboveTheOffsetIsNotTakenAgain(t *testing.T) {
 // neither done nor held. (Found by a review: the pipeline kept the updates
 // in the order they came, and passed A.)
 func TestARestoredHeldUpdateKeepsTheOffsetOrder(t *testing.T) {
-	db := mustDemoDB(t)
-	tg, ctx := handDriven(t, db)
-	p := newPipeline(tg, true)
-	p.work = ctx
-	for id := 1; id <= 50; id++ {
-		p.take(handJob(t, p, id, int64(1000+id)))
-	}
-	if err := p.commit(false); err != nil {
-		t.Fatal(err)
-	}
-	p.take(handJob(t, p, 51, 2001))
-	h, _ := p.take(handJob(t, p, 52, 2002))
-	p.ran(h, nil, false, false, time.Hour)
-	if err := p.commit(false); err != nil {
-		t.Fatal(err)
-	}
-	if held := heldIDs(t, db); !held[52] || held[51] {
-		t.Fatalf("got held %v, want 52 held, 51 not", held)
-	}
+	db, p, _ := heldAboveTheOffset(t)
+	tg, ctx := p.t, p.work
 	// Crash (SIGKILL) here. The restart:
 	q := newPipeline(tg, true)
 	q.work = ctx
@@ -231,13 +225,7 @@ func TestAWebhookAfterPollingSkipsWhatPollingHandled(t *testing.T) {
 	h.idle(t)
 	h.stop()
 	before := len(h.srv.Messages(u.ID))
-	b, _ := New(Config{DB: db, Log: quiet})
-	hookCtx, stopHook := context.WithCancel(context.Background())
-	defer stopHook()
-	tg, err := NewTelegram(hookCtx, b, TelegramConfig{Token: testToken, Endpoint: h.srv.URL(), Secret: "s3cret"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, hookCtx := webhookOn(t, db, h.srv)
 	upd := `{"update_id":` + strconv.Itoa(id) + `,"message":{"message_id":99,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"Cy"},"text":"/start"}}`
 	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd))
 	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")

@@ -127,11 +127,21 @@ func TestParkedRepliesAreHeldWhenBusy(t *testing.T) {
 	if d := h.srv.Duplicates(); len(d) > 0 {
 		t.Errorf("got duplicates %v, want each reply once", d)
 	}
+	waitReleased(t, db)
+}
+
+// waitReleased waits until the registry holds no update: each is released
+// once answered.
+func waitReleased(t *testing.T, db *registry.DB) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		held, _ := db.HeldUpdates(ctx, updateSource)
+		held, err := db.HeldUpdates(context.Background(), updateSource)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(held) == 0 {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("got %d updates still held after every answer, want them released", len(held))
@@ -205,17 +215,7 @@ func TestUpdatesUnderWayLetTheOffsetMoveOn(t *testing.T) {
 			t.Errorf("user %d: got %d messages, want 1", u.ID, got)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		held, _ := db.HeldUpdates(ctx, updateSource)
-		if len(held) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("got %d updates still held after every answer, want them released", len(held))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitReleased(t, db)
 }
 
 // realClockBot is the bot on the real clock, on a database and a fake of

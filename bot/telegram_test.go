@@ -326,13 +326,7 @@ func TestTelegramRestartKeepsOffset(t *testing.T) {
 	}
 	// The same update delivered again (as after a crash before the offset
 	// moved) is not answered twice.
-	b, _ := New(Config{DB: db, Log: quiet})
-	hookCtx, stopHook := context.WithCancel(context.Background())
-	defer stopHook()
-	tg, err := NewTelegram(hookCtx, b, TelegramConfig{Token: testToken, Endpoint: h.srv.URL(), Secret: "s3cret"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, hookCtx := webhookOn(t, db, h.srv)
 	before := len(h.srv.Messages(u.ID))
 	upd := `{"update_id":` + off + `,"message":{"message_id":99,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"Cy"},"text":"/start"}}`
 	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(upd))
@@ -351,4 +345,21 @@ func TestTelegramRestartKeepsOffset(t *testing.T) {
 	if got := len(h.srv.Messages(u.ID)); got != before+2 {
 		t.Errorf("got %d new messages for one update delivered twice, want 2 (answered once)", got-before)
 	}
+}
+
+// webhookOn makes a bot on db that answers webhook posts with the secret
+// token "s3cret" and calls srv; its context ends with the test.
+func webhookOn(t *testing.T, db *registry.DB, srv *telegramtest.Server) (*Telegram, context.Context) {
+	t.Helper()
+	b, err := New(Config{DB: db, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	tg, err := NewTelegram(ctx, b, TelegramConfig{Token: testToken, Endpoint: srv.URL(), Secret: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg, ctx
 }
