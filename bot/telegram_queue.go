@@ -50,8 +50,9 @@ type job struct {
 	state   jobState
 	parked  bool           // waiting for its person's pace, with no worker
 	held    bool           // held in the registry: released when done
-	rehold  bool           // held, and its hold erased with its person: to be held again
+	rehold  bool           // its hold erased with its person: to be held again
 	erasing bool           // it erased its person: not to be held (their name) once it has
+	erasure uint8          // moved at each erasure of its person, to spot one during a batch
 	row     *registry.User // the person's row as the update left it
 	settled chan struct{}  // closed once settled
 }
@@ -332,9 +333,9 @@ func (p *pipeline) crowdedLocked() bool {
 
 // erased is told that a person's data was erased while their update j was
 // being handled: the erasure deleted the holds of their updates (the
-// registry drops every row that is theirs), so their later updates
-// already held are held again at the next batch: the offset has passed
-// them, and they must still be answered (they come after the erasure).
+// registry drops every row that is theirs), so their later updates are
+// held again at the next batch: the offset may have passed them, and they
+// must still be answered (they come after the erasure).
 // j itself is not held from now on: its person's name would be written
 // again after their erasure.
 func (p *pipeline) erased(j *job) {
@@ -342,8 +343,11 @@ func (p *pipeline) erased(j *job) {
 	defer p.mu.Unlock()
 	j.erasing = true
 	for _, later := range p.queues[j.key] {
-		if later != j && later.held {
+		if later != j {
+			// Held or being held by a batch written meanwhile: either way
+			// the erasure may have deleted the hold.
 			later.held, later.rehold = false, true
+			later.erasure++
 		}
 	}
 	p.kickLocked()
@@ -454,6 +458,7 @@ func (p *pipeline) commit(final bool) error {
 	batch := p.finished
 	p.finished = nil
 	var holds []*job
+	var erasures []uint8 // of each hold's person when it was chosen
 	crowded := !final && p.crowdedLocked()
 	for _, j := range p.byID {
 		if j.held || j.erasing || !j.ok || len(j.raw) == 0 {
@@ -461,12 +466,14 @@ func (p *pipeline) commit(final bool) error {
 		}
 		switch {
 		case j.rehold && (j.state == jobWaiting || j.state == jobDropped):
-			// The offset passed it: it must be held again, even at the
-			// last batch, which hands it back.
-			holds = append(holds, j)
+			// The offset may have passed it: it is held again, even at
+			// the last batch, which hands it back.
 		case !final && j.state == jobWaiting && (crowded || p.blockedLocked(j) || now.Sub(j.taken) >= p.t.cfg.HoldAfter):
-			holds = append(holds, j)
+		default:
+			continue
 		}
+		holds = append(holds, j)
+		erasures = append(erasures, j.erasure)
 	}
 	// The offset passes every job settled, or settled by this batch.
 	inBatch := make(map[*job]bool, len(batch)+len(holds))
@@ -504,7 +511,7 @@ func (p *pipeline) commit(final bool) error {
 		if !p.polling || j.id >= offset {
 			k.Handled = append(k.Handled, int64(j.id))
 		}
-		if j.held {
+		if j.held || j.rehold { // rehold: a batch written during its person's erasure may have held it
 			k.Release = append(k.Release, int64(j.id))
 		}
 	}
@@ -526,10 +533,13 @@ func (p *pipeline) commit(final bool) error {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, j := range holds {
+	for i, j := range holds {
 		// A job that finished while this batch was written is in the next
-		// one, which releases it.
-		j.held, j.rehold = true, false
+		// one, which releases it. One whose person was erased meanwhile
+		// is held again by the next.
+		if j.erasure == erasures[i] {
+			j.held, j.rehold = true, false
+		}
 		settle(j)
 	}
 	for _, j := range batch {
