@@ -63,21 +63,28 @@ func answeredFirst(t *testing.T, h *tgHarness, held, other telegramtest.User, n,
 	return log, mine
 }
 
+// oneWorkerTwoPeople is a bot with one worker, on the real clock, two
+// people to write to it, and a context of ten seconds for the test.
+func oneWorkerTwoPeople(t *testing.T) (*tgHarness, telegramtest.User, telegramtest.User, context.Context) {
+	t.Helper()
+	h := startTelegramWith(t, nil, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return h, telegramtest.User{ID: 40, FirstName: "Ada", LanguageCode: "it"},
+		telegramtest.User{ID: 41, FirstName: "Bea", LanguageCode: "it"}, ctx
+}
+
 // TestAPacedReplyKeepsNoWorker: with one worker, a reply that waits for its
 // chat's pace does not keep the worker: someone else is answered first.
 // (Before, the worker slept on the pacer and everyone waited behind it.)
 func TestAPacedReplyKeepsNoWorker(t *testing.T) {
-	h := startTelegramWith(t, nil, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
-	paced := telegramtest.User{ID: 40, FirstName: "Ada", LanguageCode: "it"}
-	other := telegramtest.User{ID: 41, FirstName: "Bea", LanguageCode: "it"}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	h, paced, other, ctx := oneWorkerTwoPeople(t)
 	burstOfFour(h.srv, paced)
 	if _, err := h.srv.WaitMessages(ctx, paced.ID, 3); err != nil {
 		t.Fatal(err)
 	}
 	calls, fourth := answeredFirst(t, h, paced, other, 4, 5)
-	if gap := calls[fourth].At.Sub(calls[callIndex(calls, "40", 1)].At); gap < 900*time.Millisecond {
+	if gap := calls[fourth].At.Sub(calls[callIndex(calls, strconv.FormatInt(paced.ID, 10), 1)].At); gap < 900*time.Millisecond {
 		t.Errorf("got the fourth message %v after the first, want about a second (the chat's pace)", gap)
 	}
 }
@@ -321,11 +328,7 @@ func TestAStopDuringAReplyThatThenParks(t *testing.T) {
 // retry_after parked, not in a worker: with one worker, someone else is
 // answered first, and the flooded reply goes once the wait is over.
 func TestAFloodWaitKeepsNoWorker(t *testing.T) {
-	h := startTelegramWith(t, nil, nil, TelegramConfig{Workers: 1, Now: time.Now, Sleep: sleepCtx})
-	flooded := telegramtest.User{ID: 50, FirstName: "Ada", LanguageCode: "it"}
-	other := telegramtest.User{ID: 51, FirstName: "Bea", LanguageCode: "it"}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	h, flooded, other, ctx := oneWorkerTwoPeople(t)
 	h.srv.FailNext("sendMessage", 1, 429, "", 2)
 	h.srv.SendText(flooded, "/aiuto")
 	if _, err := h.srv.WaitCalls(ctx, "sendMessage", 1); err != nil { // the 429
